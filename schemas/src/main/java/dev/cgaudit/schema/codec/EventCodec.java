@@ -1,0 +1,158 @@
+package dev.cgaudit.schema.codec;
+
+import dev.cgaudit.schema.codec.DecodeException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Avro single-object encoding of one event type: {@code C3 01}, the writer schema's 8-byte
+ * little-endian CRC-64-AVRO fingerprint, then the binary body. Every message thus names its writer
+ * schema, and a reader resolves it against the current schema, so messages written by any kept
+ * version stay readable after the schema evolves.
+ *
+ * <p>Thread-safe: encoders and decoders are per call, datum readers are cached per writer schema.
+ */
+public final class EventCodec<T extends SpecificRecord> {
+
+    static final byte MARKER_0 = (byte) 0xC3;
+    static final byte MARKER_1 = (byte) 0x01;
+    static final int HEADER_LENGTH = 10;
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final SpecificData model;
+    private final SchemaStore store;
+    private final byte[] header;
+    private final SpecificDatumWriter<T> writer;
+    private final Map<Long, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+
+    private EventCodec(Class<T> type, SchemaStore store) {
+        this.type = type;
+        this.model = SpecificData.getForClass(type);
+        this.schema = model.getSchema(type);
+        this.store = store;
+        this.header = header(SchemaStore.fingerprint(schema));
+        this.writer = new SpecificDatumWriter<>(schema, model);
+    }
+
+    /** A codec for a generated event class that reads every version bundled in this jar. */
+    public static <T extends SpecificRecord> EventCodec<T> of(Class<T> type) {
+        return new EventCodec<>(type, SchemaStore.bundled());
+    }
+
+    /** A codec that knows only the writer schemas in {@code store}. */
+    public static <T extends SpecificRecord> EventCodec<T> of(Class<T> type, SchemaStore store) {
+        return new EventCodec<>(type, store);
+    }
+
+    public Class<T> type() {
+        return type;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public byte[] encode(T event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.writeBytes(header);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writer.write(event, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            // A ByteArrayOutputStream does not fail; anything here is a bug, not input.
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public T decode(byte[] message) throws DecodeException {
+        if (message == null || message.length < HEADER_LENGTH) {
+            throw new DecodeException(Reason.TRUNCATED_HEADER, "expected at least " + HEADER_LENGTH
+                    + " bytes (marker + fingerprint), got " + (message == null ? "null" : message.length));
+        }
+        if (message[0] != MARKER_0 || message[1] != MARKER_1) {
+            throw new DecodeException(Reason.BAD_MARKER, String.format(
+                    "expected single-object marker C3 01, got %02X %02X", message[0], message[1]));
+        }
+        long fingerprint = readFingerprint(message);
+        SpecificDatumReader<T> reader = readers.get(fingerprint);
+        if (reader == null) {
+            Schema writerSchema = store.findByFingerprint(fingerprint).orElseThrow(() -> new DecodeException(
+                    Reason.UNKNOWN_SCHEMA, String.format(
+                            "no %s schema with fingerprint %016x is known to this reader (%d versions known)",
+                            schema.getName(), fingerprint, store.size())));
+            reader = readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writerSchema, schema, model));
+        }
+        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
+        checkStructure(message, reader.getSchema());
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, null);
+        try {
+            return reader.read(null, decoder);
+        } catch (IOException | RuntimeException e) {
+            throw malformed(message, e);
+        }
+    }
+
+    /**
+     * Walks the body with the writer schema without materialising it. Avro's reader allocates a
+     * string or array as large as the length prefix claims before it notices the bytes are not
+     * there, so fifteen hostile bytes could ask for gigabytes; skipping checks every length
+     * against what is left. It also finds trailing bytes, so a decoded message is exactly one event.
+     */
+    private void checkStructure(byte[] message, Schema writerSchema) throws DecodeException {
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, null);
+        try {
+            GenericDatumReader.skip(writerSchema, decoder);
+            if (!decoder.isEnd()) {
+                throw new DecodeException(Reason.TRAILING_BYTES, "bytes left after a whole "
+                        + schema.getName() + " was read from " + message.length + " bytes");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw malformed(message, e);
+        }
+    }
+
+    private DecodeException malformed(byte[] message, Exception e) {
+        // Avro reports malformed input through many types (EOFException, AvroRuntimeException,
+        // UnsupportedOperationException for absurd lengths, IndexOutOfBounds for a bad union
+        // branch...): all of them mean "these bytes are not a valid body".
+        return new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + schema.getName()
+                + " body of " + (message.length - HEADER_LENGTH) + " bytes: " + e, e);
+    }
+
+    /** The fingerprint in a message's header; the caller has checked the length. */
+    static long readFingerprint(byte[] message) {
+        long fp = 0;
+        for (int i = 0; i < 8; i++) {
+            fp |= (message[2 + i] & 0xFFL) << (8 * i);
+        }
+        return fp;
+    }
+
+    private static byte[] header(long fingerprint) {
+        byte[] h = new byte[HEADER_LENGTH];
+        h[0] = MARKER_0;
+        h[1] = MARKER_1;
+        for (int i = 0; i < 8; i++) {
+            h[2 + i] = (byte) (fingerprint >>> (8 * i));
+        }
+        return h;
+    }
+}
