@@ -1,0 +1,41 @@
+package dev.cgaudit.collector;
+
+import dev.cgaudit.collector.publish.SpoolConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything {@code cgaudit collector} was asked to do, parsed and checked once at the edge.
+ *
+ * @param bootstrap      Kafka bootstrap servers (for {@link Sink#KAFKA})
+ * @param node           this node's name: the Kafka key and the first part of every eventId
+ * @param spool          the spool (write-ahead log) and its limits; also the collector's restart state
+ * @param sink           where decisions go
+ * @param traceFile      play this JSON Lines trace instead of capturing from the kernel
+ * @param metricsPort    serve Prometheus metrics on this port
+ * @param statusInterval how often a StatusEvent is published
+ * @param duration       stop after this long (demos, tests); empty = until stopped
+ */
+public record CollectorConfig(
+        String bootstrap,
+        String node,
+        SpoolConfig spool,
+        Sink sink,
+        Optional<Path> traceFile,
+        Optional<Integer> metricsPort,
+        Duration statusInterval,
+        Optional<Duration> duration) {
+
+    /** {@code --sink}. */
+    public enum Sink { KAFKA, STDOUT }
+
+    public CollectorConfig {
+        if (node == null || node.isBlank() || node.contains("/")) {
+            throw new IllegalArgumentException("--node must be a non-empty name without '/', got '" + node + "'");
+        }
+        if (statusInterval.isNegative() || statusInterval.isZero()) {
+            throw new IllegalArgumentException("--status-interval must be positive, got " + statusInterval);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.cgaudit.collector.publish;
+
+import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.json.JsonLines;
+import java.io.PrintStream;
+
+/** {@code --sink stdout}: the JSON Lines form, one decision a line, for eyes, pipes and trace files. */
+public final class JsonLinesSink implements DecisionSink {
+
+    private final JsonLines<AttachDecision> format = JsonLines.of(AttachDecision.class);
+    private final PrintStream out;
+
+    public JsonLinesSink(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public boolean accept(AttachDecision decision) {
+        out.println(format.write(decision));
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+    }
+}

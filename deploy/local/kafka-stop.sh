@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Stops the Kafka broker that kafka-start.sh started from DATA_DIR. Safe to run when it is not running.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/kafka-lib.sh"
+
+usage() {
+    cat <<USAGE
+Usage: $(basename "$0") DATA_DIR [--timeout SECONDS]
+
+Stops the Kafka broker started by kafka-start.sh DATA_DIR: SIGTERM (a clean shutdown, so the next
+start needs no log recovery), then SIGKILL if it has not exited after --timeout seconds (default 30).
+Does nothing, successfully, if it is not running. The data in DATA_DIR is kept.
+Exit codes: 0 stopped or not running, 1 could not stop it, 2 usage error.
+USAGE
+}
+
+data_dir=""
+timeout_s=30
+while (($#)); do
+    case $1 in
+        -h | --help) usage; exit 0 ;;
+        --timeout) (($# >= 2)) || die 2 "--timeout needs a value"; timeout_s=$2; shift 2 ;;
+        -*) usage >&2; die 2 "unknown option: $1" ;;
+        *) [[ -z $data_dir ]] || die 2 "only one DATA_DIR, got '$data_dir' and '$1'"; data_dir=$1; shift ;;
+    esac
+done
+[[ -n $data_dir ]] || { usage >&2; die 2 "DATA_DIR is required"; }
+[[ $timeout_s =~ ^[0-9]+$ ]] || die 2 "--timeout must be whole seconds, got '$timeout_s'"
+[[ -d $data_dir ]] || { echo "Kafka is not running (no directory $data_dir)"; exit 0; }
+data_dir=$(cd "$data_dir" && pwd)
+pid_file="$data_dir/kafka.pid"
+
+[[ -f $pid_file ]] || { echo "Kafka is not running (no $pid_file)"; exit 0; }
+pid=$(<"$pid_file")
+if ! process_alive "$pid"; then
+    rm -f "$pid_file"
+    echo "Kafka is not running (stale pid $pid removed)"
+    exit 0
+fi
+if ! is_our_kafka "$pid" "$data_dir"; then
+    rm -f "$pid_file"
+    echo "Kafka is not running (pid $pid now belongs to another process; left alone, stale pid file removed)"
+    exit 0
+fi
+
+wait_gone() {  # wait_gone SECONDS
+    local deadline=$((SECONDS + $1))
+    while process_alive "$pid"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+
+kill -TERM "$pid" 2>/dev/null || true
+if ! wait_gone "$timeout_s"; then
+    echo "Kafka (pid $pid) still running after ${timeout_s}s; sending SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_gone 10 || die 1 "Kafka (pid $pid) survived SIGKILL"
+fi
+rm -f "$pid_file"
+echo "Kafka stopped (pid $pid)"
