@@ -57,7 +57,7 @@ final class SetModeCommand extends PolicySubcommand {
             return PolicyCli.OK;
         }
         long next = history.current().currentVersion(ruleId) + 1;
-        PolicyCommand command = operator.commands().setMode(ruleId, target, next, reason);
+        PolicyCommand command = operator.commands().setMode(current.get().rule().orElseThrow(), target, next, reason);
         List<PolicyCommand> signed = operator.signAndCheck(List.of(command), history.current(), log);
         if (before == Mode.ENFORCE && target == Mode.AUDIT) {
             err().println("warning: " + ruleId + " goes from enforce to audit: the nodes stop denying,"

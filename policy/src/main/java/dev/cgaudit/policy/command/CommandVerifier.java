@@ -73,18 +73,44 @@ public final class CommandVerifier {
     }
 
     private Verdict setMode(PolicyCommand command, PolicyState state) {
-        if (command.getMode() == null || command.getRule() != null) {
-            return reject(command, RejectionReason.MALFORMED, "SET_MODE needs a mode and carries no rule");
+        if (command.getMode() == null) {
+            return reject(command, RejectionReason.MALFORMED, "SET_MODE without a mode");
         }
         if (command.getReason() == null || command.getReason().isBlank()) {
             return reject(command, RejectionReason.MISSING_REASON, "SET_MODE needs a reason");
         }
-        Optional<RuleVersion> current = state.rule(command.getRuleId());
-        if (current.isEmpty()) {
-            return reject(command, RejectionReason.UNKNOWN_RULE, "no rule " + command.getRuleId() + " to switch"
-                    + (state.currentVersion(command.getRuleId()) > 0 ? " (it was deleted)" : ""));
+        Optional<PolicyRule> carried = Optional.empty();
+        if (command.getRule() != null) {
+            if (!command.getRule().getId().equals(command.getRuleId())) {
+                return reject(command, RejectionReason.RULE_ID_MISMATCH, "ruleId " + command.getRuleId()
+                        + " but the carried rule's id is " + command.getRule().getId());
+            }
+            try {
+                carried = Optional.of(RuleMapper.fromAvro(command.getRule()));
+            } catch (InvalidRuleException e) {
+                return reject(command, RejectionReason.INVALID_RULE, e.getMessage());
+            }
+            if (carried.get().mode() != command.getMode()) {
+                return reject(command, RejectionReason.MALFORMED, "SET_MODE to " + command.getMode()
+                        + " carries the rule in mode " + carried.get().mode());
+            }
         }
-        return accept(command, Optional.of(current.get().rule().orElseThrow().withMode(command.getMode())));
+        Optional<RuleVersion> current = state.rule(command.getRuleId());
+        if (current.isPresent()) {
+            PolicyRule switched = current.get().rule().orElseThrow().withMode(command.getMode());
+            if (carried.isPresent() && !carried.get().equals(switched)) {
+                return reject(command, RejectionReason.MALFORMED, "SET_MODE may change only the mode, but the carried rule"
+                        + " differs from rule " + command.getRuleId() + " v" + current.get().version() + " in more than its mode");
+            }
+            return accept(command, Optional.of(switched));
+        }
+        boolean deleted = state.currentVersion(command.getRuleId()) > 0;
+        if (carried.isPresent() && !deleted) {
+            // The log holds nothing else for this rule: its earlier commands were compacted away.
+            return accept(command, carried);
+        }
+        return reject(command, RejectionReason.UNKNOWN_RULE, "no rule " + command.getRuleId() + " to switch"
+                + (deleted ? " (it was deleted)" : ""));
     }
 
     private Verdict delete(PolicyCommand command, PolicyState state) {

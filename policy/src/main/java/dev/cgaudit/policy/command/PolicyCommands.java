@@ -40,7 +40,20 @@ public final class PolicyCommands {
         return base(CommandType.DELETE_RULE, ruleId, version, reason).build();
     }
 
-    /** Switches only the mode of a rule; the reason is required (it is what an audit of the switch reads). */
+    /**
+     * Switches only the mode of {@code current} (the rule as it stands). The command also carries
+     * the whole rule with its new mode: {@code cgaudit.policy} is compacted by rule id, and once the
+     * UPSERT before it is compacted away, a bare SET_MODE would leave readers without the rule.
+     * The verifier accepts the carried rule only if it differs from the current one in the mode alone.
+     * The reason is required (it is what an audit of the switch reads).
+     */
+    public PolicyCommand setMode(PolicyRule current, Mode mode, long version, String reason) {
+        return PolicyCommand.newBuilder(setMode(current.id(), mode, version, reason))
+                .setRule(RuleMapper.toAvro(current.withMode(mode)))
+                .build();
+    }
+
+    /** A SET_MODE that names the rule only; valid while the rule's earlier commands are still in the log. */
     public PolicyCommand setMode(String ruleId, Mode mode, long version, String reason) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("SET_MODE needs a reason");

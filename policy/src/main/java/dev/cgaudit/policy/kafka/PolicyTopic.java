@@ -2,6 +2,7 @@ package dev.cgaudit.policy.kafka;
 
 import dev.cgaudit.policy.command.PolicyLogEntry;
 import dev.cgaudit.schema.PolicyCommand;
+import dev.cgaudit.schema.Topic;
 import dev.cgaudit.schema.codec.DecodeException;
 import dev.cgaudit.schema.codec.EventCodec;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class PolicyTopic {
 
-    /** The topic name. */
-    public static final String NAME = "cgaudit.policy";
+    /** The topic name, from the project's topic contract. */
+    public static final String NAME = Topic.POLICY.topicName();
 
     private static final Duration POLL = Duration.ofMillis(200);
 
