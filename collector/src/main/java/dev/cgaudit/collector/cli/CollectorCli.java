@@ -2,6 +2,7 @@ package dev.cgaudit.collector.cli;
 
 import dev.cgaudit.collector.Collector;
 import dev.cgaudit.collector.CollectorConfig;
+import dev.cgaudit.collector.enrich.BootId;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.source.BpfSourceFactory;
 import dev.cgaudit.collector.source.TraceFileSource;
@@ -91,7 +92,7 @@ public final class CollectorCli implements Callable<Integer> {
             err.println("cgaudit collector: " + e.getMessage());
             return 2;
         }
-        Collector collector = new Collector(config);
+        Collector collector = new Collector(config, BootId.read());
         Thread hook = new Thread(collector::stop, "cgaudit-collector-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
