@@ -15,7 +15,7 @@ import dev.cgaudit.schema.Topic;
 import dev.cgaudit.schema.codec.DecodeException;
 import dev.cgaudit.schema.codec.EventCodec;
 import dev.cgaudit.schema.json.JsonLines;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +64,7 @@ public final class Collector {
      * passes. {@code sourceFactory} gets the next sequence number this node should use (continued
      * from the spool after a restart) and the metrics, and returns the source.
      */
-    public void run(SourceFactory sourceFactory, PrintStream stdout) throws Exception {
+    public void run(SourceFactory sourceFactory, PrintWriter stdout) throws Exception {
         long deadline = config.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         try (Resources r = new Resources()) {
             long nextSeq = 0;

@@ -20,6 +20,6 @@ public final class CollectorChildMain {
                 CollectorConfig.Sink.KAFKA, Optional.empty(), Optional.empty(), Duration.ofSeconds(1), Optional.empty());
         Collector collector = new Collector(config, "boot-1");
         Runtime.getRuntime().addShutdownHook(new Thread(collector::stop));
-        collector.run((nextSeq, metrics) -> GeneratedSource.unbounded(node, "boot-1", mount, nextSeq, metrics), System.out);
+        collector.run((nextSeq, metrics) -> GeneratedSource.unbounded(node, "boot-1", mount, nextSeq, metrics), new java.io.PrintWriter(System.out, true));
     }
 }

@@ -62,7 +62,7 @@ class CollectorDeliveryIT {
                 collector.run((nextSeq, metrics) -> {
                     source.set(GeneratedSource.onDemand(node, "boot-1", fakeMount, nextSeq, metrics));
                     return source.get();
-                }, System.out);
+                }, new java.io.PrintWriter(System.out, true));
             } catch (Throwable t) {
                 failed.set(t);
             }

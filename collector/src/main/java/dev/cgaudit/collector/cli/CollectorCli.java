@@ -7,7 +7,6 @@ import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.source.BpfSourceFactory;
 import dev.cgaudit.collector.source.TraceFileSource;
 import dev.cgaudit.schema.json.JsonLineException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -120,8 +119,8 @@ public final class CollectorCli implements Callable<Integer> {
         return 0;
     }
 
-    private static PrintStream stdout() {
-        return System.out;
+    private PrintWriter stdout() {
+        return spec.commandLine().getOut();
     }
 
     private CollectorConfig config() {
