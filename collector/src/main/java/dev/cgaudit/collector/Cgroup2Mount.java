@@ -22,7 +22,9 @@ public final class Cgroup2Mount {
     /** The cgroup2 mount point of this process' mount namespace, if any. */
     public static Optional<Path> find() {
         try {
-            return parse(Files.readString(MOUNTINFO));
+            // Line by line: procfs files report size 0, and a sized read of some of them
+            // (sysctls) was seen to return a single byte.
+            return parse(String.join("\n", Files.readAllLines(MOUNTINFO)));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + MOUNTINFO, e);
         }

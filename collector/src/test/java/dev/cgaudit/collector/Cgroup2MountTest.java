@@ -70,7 +70,7 @@ class Cgroup2MountTest {
 
     private static String readMountinfo() {
         try {
-            return java.nio.file.Files.readString(Cgroup2Mount.MOUNTINFO);
+            return String.join("\n", java.nio.file.Files.readAllLines(Cgroup2Mount.MOUNTINFO));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
