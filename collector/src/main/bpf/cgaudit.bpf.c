@@ -56,6 +56,13 @@ const volatile long nr_writev = -1;
 const volatile long nr_openat = -1;
 const volatile long nr_openat2 = -1;
 const volatile long nr_clone3 = -1;
+/*
+ * Consumer wakeups. 0 (default): every commit may wake the reader (the kernel wakes it when the
+ * record lands at the consumer position, i.e. the reader had caught up) - lowest latency, but on a
+ * busy node one wakeup per decision. N > 0: commit without a wakeup until at least N bytes are
+ * waiting; the reader must then poll with a timeout to pick up a quiet tail.
+ */
+const volatile __u32 wakeup_batch_bytes = 0;
 
 /* ---- maps ---- */
 
@@ -434,6 +441,16 @@ static __always_inline void enter_clone3(struct pt_regs *regs, long nr)
 	store_pending(p);
 }
 
+static __always_inline __u64 submit_flags(void)
+{
+	if (!wakeup_batch_bytes)
+		return 0;
+	/* AVAIL_DATA = producer - consumer position; it already counts this reserved record. */
+	if (bpf_ringbuf_query(&cga_events, BPF_RB_AVAIL_DATA) >= wakeup_batch_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 /* sys_exit: emit the pending decision of this thread with the syscall's result. */
 static __always_inline void exit_syscall(struct pt_regs *regs, long ret)
 {
@@ -476,7 +493,7 @@ static __always_inline void exit_syscall(struct pt_regs *regs, long ret)
 	__builtin_memcpy(out, &p->rec, sizeof(*out));
 	out->ret = ret;
 	out->hdr.ktime_ns = bpf_ktime_get_ns();
-	bpf_ringbuf_submit(out, 0);
+	bpf_ringbuf_submit(out, submit_flags());
 done:
 	bpf_map_delete_elem(&cga_pending, &key);
 }

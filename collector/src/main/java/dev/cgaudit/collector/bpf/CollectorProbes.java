@@ -44,6 +44,20 @@ public final class CollectorProbes implements AutoCloseable {
      * @throws BpfException other refusals (EPERM without CAP_BPF/CAP_PERFMON, ...)
      */
     public static CollectorProbes load(LibBpf lib, SyscallNumbers nrs) throws BpfException {
+        return load(lib, nrs, 0);
+    }
+
+    /**
+     * As {@link #load(LibBpf, SyscallNumbers)}, with batched consumer wakeups: the program commits
+     * without waking the reader until at least {@code wakeupBatchBytes} are waiting (0 = wake on
+     * every commit that finds the reader caught up). With batching the reader must poll with a
+     * timeout, or a quiet tail of fewer bytes stays in the ring until more decisions arrive.
+     * Batching trades latency for CPU on busy nodes (see BENCHMARKS.md "Kernel overhead").
+     */
+    public static CollectorProbes load(LibBpf lib, SyscallNumbers nrs, int wakeupBatchBytes) throws BpfException {
+        if (wakeupBatchBytes < 0) {
+            throw new IllegalArgumentException("wakeupBatchBytes must be >= 0, was " + wakeupBatchBytes);
+        }
         byte[] elf = BpfResources.read(OBJECT);
         BpfObject obj = BpfObject.openMem(lib, "cgaudit", elf);
         try {
@@ -53,6 +67,7 @@ public final class CollectorProbes implements AutoCloseable {
             obj.setRodataLong("nr_openat", nrs.openat());
             obj.setRodataLong("nr_openat2", nrs.openat2());
             obj.setRodataLong("nr_clone3", nrs.clone3());
+            obj.setRodataInt("wakeup_batch_bytes", wakeupBatchBytes);
             obj.load();
             BpfMap lostMap = obj.map(LOST_MAP);
             if (lostMap.maxEntries() != REC_TYPE_MAX) {
