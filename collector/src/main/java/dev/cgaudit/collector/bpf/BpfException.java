@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 /**
  * A libbpf or kernel operation failed. Carries what was attempted, the positive errno libbpf
  * reported (EPERM when the kernel refuses a program type, ENOENT for a missing program or map,

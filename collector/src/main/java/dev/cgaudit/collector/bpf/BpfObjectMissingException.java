@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 /**
  * The compiled BPF object is not on the classpath: the build skipped it (no clang, libbpf headers,
  * bpftool or kernel BTF at build time) and said why in BUILD-SKIPPED.txt next to where it would be.

@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;

@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 /**
  * The syscall numbers the capture program watches, per architecture. They go into the program's
  * {@code const volatile} globals before load (the program has no #defines for them), because the

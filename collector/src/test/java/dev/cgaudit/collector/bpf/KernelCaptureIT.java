@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 import static dev.cgaudit.collector.decode.RecordLayout.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;

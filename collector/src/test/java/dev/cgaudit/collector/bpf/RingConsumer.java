@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Errno;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
