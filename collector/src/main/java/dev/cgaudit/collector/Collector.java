@@ -15,7 +15,7 @@ import dev.cgaudit.schema.Topic;
 import dev.cgaudit.schema.codec.DecodeException;
 import dev.cgaudit.schema.codec.EventCodec;
 import dev.cgaudit.schema.json.JsonLines;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +40,14 @@ public final class Collector {
     private static final Duration DRAIN_ON_EXIT = Duration.ofSeconds(30);
 
     private final CollectorConfig config;
+    private final String bootId;
     private final CollectorMetrics metrics = new CollectorMetrics();
     private volatile boolean stopRequested;
 
-    public Collector(CollectorConfig config) {
+    /** @param bootId this boot of the node ({@link BootId#read()}); seq continues only within one boot */
+    public Collector(CollectorConfig config, String bootId) {
         this.config = config;
+        this.bootId = bootId;
     }
 
     public CollectorMetrics metrics() {
@@ -61,7 +64,7 @@ public final class Collector {
      * passes. {@code sourceFactory} gets the next sequence number this node should use (continued
      * from the spool after a restart) and the metrics, and returns the source.
      */
-    public void run(SourceFactory sourceFactory, PrintStream stdout) throws Exception {
+    public void run(SourceFactory sourceFactory, PrintWriter stdout) throws Exception {
         long deadline = config.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         try (Resources r = new Resources()) {
             long nextSeq = 0;
@@ -76,7 +79,7 @@ public final class Collector {
                 r.sink = new JsonLinesSink(stdout);
             }
             r.source = sourceFactory.open(nextSeq, metrics);
-            StatusReporter reporter = new StatusReporter(config.node(), r.bootIdOrNull(), CollectorVersion.get(),
+            StatusReporter reporter = new StatusReporter(config.node(), bootId, CollectorVersion.get(),
                     Clock.systemUTC(), metrics, r.sink, r.source.sequencer(), r.source.health(), statusPublisher(r));
             if (config.metricsPort().isPresent()) {
                 r.metricsServer = new MetricsServer(config.metricsPort().get(), metrics, r.sink, r.source.health());
@@ -110,7 +113,6 @@ public final class Collector {
         }
         try {
             AttachDecision d = EventCodec.of(AttachDecision.class).decode(last.get().value());
-            String bootId = BootId.read();
             return d.getNode().equals(config.node()) && d.getBootId().equals(bootId) ? d.getSeq() + 1 : 0;
         } catch (DecodeException e) {
             throw new IllegalStateException("the newest record in spool " + config.spool().dir()
@@ -155,14 +157,6 @@ public final class Collector {
         ScheduledExecutorService scheduler;
         MetricsServer metricsServer;
         Producer<byte[], byte[]> statusProducer;
-
-        String bootIdOrNull() {
-            try {
-                return BootId.read();
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
 
         @Override
         public void close() throws Exception {

@@ -1,5 +1,6 @@
 package dev.cgaudit.cli;
 
+import dev.cgaudit.collector.cli.CollectorCli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
             "Audit trail, live policy and SOC alerts for cgroup attach decisions.",
             "Run 'cgaudit COMMAND --help' for the options of one command."
         },
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

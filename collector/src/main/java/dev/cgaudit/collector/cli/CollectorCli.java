@@ -2,11 +2,11 @@ package dev.cgaudit.collector.cli;
 
 import dev.cgaudit.collector.Collector;
 import dev.cgaudit.collector.CollectorConfig;
+import dev.cgaudit.collector.enrich.BootId;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.source.BpfSourceFactory;
 import dev.cgaudit.collector.source.TraceFileSource;
 import dev.cgaudit.schema.json.JsonLineException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -91,7 +91,7 @@ public final class CollectorCli implements Callable<Integer> {
             err.println("cgaudit collector: " + e.getMessage());
             return 2;
         }
-        Collector collector = new Collector(config);
+        Collector collector = new Collector(config, BootId.read());
         Thread hook = new Thread(collector::stop, "cgaudit-collector-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -119,8 +119,8 @@ public final class CollectorCli implements Callable<Integer> {
         return 0;
     }
 
-    private static PrintStream stdout() {
-        return System.out;
+    private PrintWriter stdout() {
+        return spec.commandLine().getOut();
     }
 
     private CollectorConfig config() {

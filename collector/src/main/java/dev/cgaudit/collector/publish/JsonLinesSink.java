@@ -2,15 +2,15 @@ package dev.cgaudit.collector.publish;
 
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.json.JsonLines;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** {@code --sink stdout}: the JSON Lines form, one decision a line, for eyes, pipes and trace files. */
 public final class JsonLinesSink implements DecisionSink {
 
     private final JsonLines<AttachDecision> format = JsonLines.of(AttachDecision.class);
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    public JsonLinesSink(PrintStream out) {
+    public JsonLinesSink(PrintWriter out) {
         this.out = out;
     }
 
