@@ -1,6 +1,7 @@
 package dev.cgaudit.cli;
 
 import dev.cgaudit.collector.cli.CollectorCli;
+import dev.cgaudit.policy.cli.PolicyCli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
             "Audit trail, live policy and SOC alerts for cgroup attach decisions.",
             "Run 'cgaudit COMMAND --help' for the options of one command."
         },
-        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class},
+        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, PolicyCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",
@@ -45,7 +46,16 @@ public final class CgauditCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CgauditCli());
         cli.setExecutionExceptionHandler(CgauditCli::reportFailure);
+        shareVersion(cli, new CgauditVersion());
         return cli;
+    }
+
+    /** Every command answers --version with the launcher's version: modules do not carry their own. */
+    private static void shareVersion(CommandLine command, CgauditVersion version) {
+        command.getCommandSpec().versionProvider(version);
+        for (CommandLine sub : command.getSubcommands().values()) {
+            shareVersion(sub, version);
+        }
     }
 
     /** Without a command there is nothing to do: show what there is and say it was a usage error. */

@@ -56,6 +56,19 @@ class CgauditCliTest {
     }
 
     @Test
+    void subcommandsAnswerVersionToo() {
+        assertThat(run("policy", "validate", "--version")).isZero();
+        assertThat(out.toString()).containsPattern("cgaudit \\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void theContractCommandsAreRegistered() {
+        assertThat(CgauditCli.commandLine().getSubcommands()).containsKeys("collector", "policy");
+        assertThat(CgauditCli.commandLine().getSubcommands().get("policy").getSubcommands())
+                .containsKeys("validate", "apply", "set-mode", "list", "keygen");
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString()).contains("Unmatched argument").contains("frobnicate");
