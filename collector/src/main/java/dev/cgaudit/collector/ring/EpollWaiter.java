@@ -34,13 +34,13 @@ public final class EpollWaiter implements RingWaiter {
     public static EpollWaiter open(LibC libc, int mapFd) throws IOException {
         int epfd = libc.epoll_create1(LibC.EPOLL_CLOEXEC);
         if (epfd < 0) {
-            throw new IOException("epoll_create1 failed: errno " + LibC.errno(libc));
+            throw new IOException("epoll_create1 failed: errno " + jnr.ffi.Runtime.getRuntime(libc).getLastError());
         }
         Runtime runtime = Runtime.getRuntime(libc);
         Pointer event = Memory.allocateDirect(runtime, EVENT_BYTES, true);
         event.putInt(0, LibC.EPOLLIN);
         if (libc.epoll_ctl(epfd, LibC.EPOLL_CTL_ADD, mapFd, event) < 0) {
-            int errno = LibC.errno(libc);
+            int errno = jnr.ffi.Runtime.getRuntime(libc).getLastError();
             libc.close(epfd);
             throw new IOException("epoll_ctl(ADD) of ring buffer fd " + mapFd + " failed: errno " + errno);
         }
@@ -54,7 +54,7 @@ public final class EpollWaiter implements RingWaiter {
         }
         int n = libc.epoll_wait(epfd, events, 1, timeoutMillis);
         if (n < 0) {
-            int errno = LibC.errno(libc);
+            int errno = jnr.ffi.Runtime.getRuntime(libc).getLastError();
             if (errno == LibC.EINTR) {
                 return false;
             }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jnr.ffi.Pointer;
 
 /**
  * A BPF ring buffer map mapped into this process, exactly as libbpf maps it: the consumer page
@@ -55,20 +56,28 @@ public final class MappedRing implements RingMemory {
     public static MappedRing map(LibC libc, int mapFd, int size) throws IOException {
         int pageSize = libc.getpagesize();
         RingLayout.checkSize(size, pageSize);
-        long consumer = libc.mmap(0, pageSize, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, mapFd, 0);
+        long consumer = address(libc.mmap(null, pageSize, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, mapFd, 0));
         if (consumer == LibC.MAP_FAILED) {
             throw new IOException("mmap of the consumer page of ring buffer fd " + mapFd + " failed: errno "
-                    + LibC.errno(libc));
+                    + jnr.ffi.Runtime.getRuntime(libc).getLastError());
         }
-        long producer = libc.mmap(0, pageSize + 2L * size, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, pageSize);
+        long producer = address(libc.mmap(null, pageSize + 2L * size, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, pageSize));
         if (producer == LibC.MAP_FAILED) {
-            int errno = LibC.errno(libc);
-            libc.munmap(consumer, pageSize);
+            int errno = jnr.ffi.Runtime.getRuntime(libc).getLastError();
+            unmap(libc, consumer, pageSize);
             throw new IOException("mmap of the producer page and data of ring buffer fd " + mapFd
                     + " (size " + size + ") failed: errno " + errno
                     + (errno == 22 ? " (EINVAL: is " + size + " the map's max_entries?)" : ""));
         }
         return new MappedRing(libc, size, pageSize, consumer, producer);
+    }
+
+    private static long address(Pointer p) {
+        return p == null ? LibC.MAP_FAILED : p.address();
+    }
+
+    private static void unmap(LibC libc, long address, long length) {
+        libc.munmap(Pointer.wrap(jnr.ffi.Runtime.getRuntime(libc), address), length);
     }
 
     @Override
@@ -94,8 +103,8 @@ public final class MappedRing implements RingMemory {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            libc.munmap(producerAddress, pageSize + 2L * size);
-            libc.munmap(consumerAddress, pageSize);
+            unmap(libc, producerAddress, pageSize + 2L * size);
+            unmap(libc, consumerAddress, pageSize);
         }
     }
 }
