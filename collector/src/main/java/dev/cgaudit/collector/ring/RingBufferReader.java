@@ -1,6 +1,5 @@
 package dev.cgaudit.collector.ring;
 
-import static dev.cgaudit.collector.ring.RingLayout.BUSY_BIT;
 import static dev.cgaudit.collector.ring.RingLayout.DISCARD_BIT;
 import static dev.cgaudit.collector.ring.RingLayout.HEADER_SIZE;
 import static dev.cgaudit.collector.ring.RingLayout.INTS;
@@ -47,9 +46,7 @@ public final class RingBufferReader {
     private final int maxLength;
     private final long publishEveryBytes;
 
-    private long decodeErrors;
-    private long handlerErrors;
-    private List<Exception> errors;
+    private Failures failures;
     private volatile ConsumeResult totals = ConsumeResult.EMPTY;
 
     /** A reader that publishes its position at most every eighth of the ring (see {@link #RingBufferReader(RingMemory, RecordHandler, int)}). */
@@ -91,53 +88,50 @@ public final class RingBufferReader {
      * handler does.
      */
     public ConsumeResult consume() {
+        // Everything the loop touches is in locals: each acquire load stops the JIT from reusing
+        // field values loaded before it, so fields read per record would be reloaded per record.
         final ByteBuffer cp = consumerPage;
+        final ByteBuffer pp = producerPage;
         final ByteBuffer d = data;
+        final ByteBuffer view = handlerView;
+        final RecordHandler h = handler;
         final long mask = this.mask;
+        final int maxLength = this.maxLength;
+        final long publishEvery = publishEveryBytes;
         long cons = (long) LONGS.getAcquire(cp, 0);
         long published = cons;
-        long consumed = 0;
+        long delivered = 0;
         long discarded = 0;
-        long corruptions = 0;
-        long lostBytes = 0;
-        decodeErrors = 0;
-        handlerErrors = 0;
-        errors = null;
+        failures = null;
         boolean progress;
-        scan:
         do {
             progress = false;
-            long prod = (long) LONGS.getAcquire(producerPage, 0);
-            while (Long.compareUnsigned(cons, prod) < 0) {
+            long prod = (long) LONGS.getAcquire(pp, 0);
+            // positions are u64 counters; differences compare correctly even across a wrap
+            while (prod - cons > 0) {
                 int offset = (int) (cons & mask);
                 int word = (int) INTS.getAcquire(d, offset);
-                if ((word & BUSY_BIT) != 0) {
-                    // its commit wakes the waiter, since it sits at the consumer position
-                    break scan;
+                if (word < 0) {
+                    // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
+                    break;
                 }
                 int length = word & LENGTH_MASK;
                 long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
-                if (length > maxLength || Long.compareUnsigned(next, prod) > 0) {
-                    corruptions++;
-                    lostBytes += prod - cons;
-                    keep(new RingCorruptionException("record header at position " + cons + " claims "
-                            + length + " bytes (ring " + (mask + 1) + ", producer at " + prod
-                            + "): skipped " + (prod - cons) + " bytes to the producer position"));
-                    // the kernel keeps positions 8-aligned; never let a bad one misalign header reads
-                    cons = (prod + 7) & ~7L;
-                    progress = true;
-                    break;
-                }
-                cons = next;
-                progress = true;
-                if ((word & DISCARD_BIT) == 0) {
-                    if (deliver(offset + HEADER_SIZE, length)) {
-                        consumed++;
+                if ((length > maxLength) | (next - prod > 0)) {
+                    next = resynchronise(cons, prod, length);
+                } else if ((word & DISCARD_BIT) == 0) {
+                    try {
+                        h.onRecord(view, offset + HEADER_SIZE, length);
+                    } catch (Exception e) {
+                        failed(e);
                     }
+                    delivered++;
                 } else {
                     discarded++;
                 }
-                if (cons - published >= publishEveryBytes) {
+                cons = next;
+                progress = true;
+                if (cons - published >= publishEvery) {
                     LONGS.setRelease(cp, 0, cons);
                     published = cons;
                 }
@@ -151,38 +145,72 @@ public final class RingBufferReader {
             // value, the producer skips the wake-up and we go to sleep with a record pending.
             VarHandle.fullFence();
         } while (progress);
-        if (cons != published) {
-            LONGS.setRelease(cp, 0, cons);
-        }
-        if (consumed + discarded + decodeErrors + handlerErrors + corruptions == 0) {
+        if (delivered + discarded == 0 && failures == null) {
             return ConsumeResult.EMPTY;
         }
-        ConsumeResult result = new ConsumeResult(consumed, discarded, decodeErrors, handlerErrors,
-                corruptions, lostBytes, errors == null ? List.of() : errors);
+        ConsumeResult result = failures == null
+                ? new ConsumeResult(delivered, discarded, 0, 0, 0, 0, List.of())
+                : failures.result(delivered, discarded);
         totals = totals.plus(result);
         return result;
     }
 
-    private boolean deliver(int offset, int length) {
-        try {
-            handler.onRecord(handlerView, offset, length);
-            return true;
-        } catch (RecordDecodeException e) {
-            decodeErrors++;
-            keep(e);
-        } catch (Exception e) {
-            handlerErrors++;
-            keep(e);
-        }
-        return false;
+    /**
+     * An impossible header: no length up to the producer position can be trusted any more, so
+     * skip to it. Returns the new consumer position.
+     */
+    private long resynchronise(long cons, long prod, int length) {
+        failures().corrupt(prod - cons, new RingCorruptionException("record header at position " + cons
+                + " claims " + length + " bytes (ring " + (mask + 1) + ", producer at " + prod
+                + "): skipped " + (prod - cons) + " bytes to the producer position"));
+        // the kernel keeps positions 8-aligned; never let a bad one misalign header reads
+        return (prod + 7) & ~7L;
     }
 
-    private void keep(Exception e) {
-        if (errors == null) {
-            errors = new ArrayList<>(KEPT_ERRORS);
+    private void failed(Exception e) {
+        failures().handler(e);
+    }
+
+    private Failures failures() {
+        if (failures == null) {
+            failures = new Failures();
         }
-        if (errors.size() < KEPT_ERRORS) {
-            errors.add(e);
+        return failures;
+    }
+
+    /** The rare outcomes of one pass, kept off the hot path. */
+    private static final class Failures {
+        long decodeErrors;
+        long handlerErrors;
+        long corruptions;
+        long lostBytes;
+        final List<Exception> kept = new ArrayList<>(KEPT_ERRORS);
+
+        void handler(Exception e) {
+            if (e instanceof RecordDecodeException) {
+                decodeErrors++;
+            } else {
+                handlerErrors++;
+            }
+            keep(e);
+        }
+
+        void corrupt(long skipped, RingCorruptionException e) {
+            corruptions++;
+            lostBytes += skipped;
+            keep(e);
+        }
+
+        private void keep(Exception e) {
+            if (kept.size() < KEPT_ERRORS) {
+                kept.add(e);
+            }
+        }
+
+        /** Delivered records whose handler threw are failures, not consumed ones. */
+        ConsumeResult result(long delivered, long discarded) {
+            return new ConsumeResult(delivered - decodeErrors - handlerErrors, discarded, decodeErrors,
+                    handlerErrors, corruptions, lostBytes, kept);
         }
     }
 
