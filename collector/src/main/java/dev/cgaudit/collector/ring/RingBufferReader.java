@@ -1,0 +1,239 @@
+package dev.cgaudit.collector.ring;
+
+import static dev.cgaudit.collector.ring.RingLayout.DISCARD_BIT;
+import static dev.cgaudit.collector.ring.RingLayout.HEADER_SIZE;
+import static dev.cgaudit.collector.ring.RingLayout.INTS;
+import static dev.cgaudit.collector.ring.RingLayout.LENGTH_MASK;
+import static dev.cgaudit.collector.ring.RingLayout.LONGS;
+
+import dev.cgaudit.collector.decode.RecordDecodeException;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * libbpf's consume loop ({@code ringbuf_process_ring}) in Java, over the ring's memory directly:
+ * the reader never crosses into native code per record, and hands each payload to the handler as
+ * a view of the ring itself, without copying.
+ *
+ * <p>Single-threaded: one reader per ring, driven by one thread ({@link #consume()},
+ * {@link #poll(RingWaiter, int)} or {@link #run(RingWaiter, int, BooleanSupplier)}).
+ * {@link #totals()} may be read from any thread.
+ *
+ * <p>Corruption: a header whose length cannot fit the ring, or a record that would extend past
+ * the producer position, means the reader can no longer trust any length up to the producer
+ * position, so it cannot find the next record boundary. It counts a corruption, skips straight to
+ * the producer position (counting the skipped bytes as lost) and goes on from there: losing that
+ * stretch is better than spinning on it or reading garbage as records.
+ */
+public final class RingBufferReader {
+
+    /** Consumer position published after every record, as libbpf does. */
+    public static final int PUBLISH_PER_RECORD = 0;
+
+    private static final int KEPT_ERRORS = 8;
+
+    private final RingMemory ring;
+    private final RecordHandler handler;
+    private final ByteBuffer consumerPage;
+    private final ByteBuffer producerPage;
+    private final ByteBuffer data;
+    private final ByteBuffer handlerView;
+    private final long mask;
+    private final int maxLength;
+    private final long publishEveryBytes;
+
+    private Failures failures;
+    private volatile ConsumeResult totals = ConsumeResult.EMPTY;
+
+    /** A reader that publishes its position at most every eighth of the ring (see {@link #RingBufferReader(RingMemory, RecordHandler, int)}). */
+    public RingBufferReader(RingMemory ring, RecordHandler handler) {
+        this(ring, handler, ring.size() / 8);
+    }
+
+    /**
+     * @param publishEveryBytes how many consumed bytes may accumulate before the consumer position
+     *     is published within a pass; {@link #PUBLISH_PER_RECORD} for libbpf's behaviour. The
+     *     position is always published before a pass returns and before the reader re-reads the
+     *     producer position. Only the producer needs it, to reuse space, so publishing less often
+     *     trades a little free space for fewer writes to a cache line the producer reads.
+     */
+    public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes) {
+        if (publishEveryBytes < 0 || publishEveryBytes > ring.size()) {
+            throw new IllegalArgumentException("publishEveryBytes " + publishEveryBytes
+                    + " must be within 0.." + ring.size());
+        }
+        this.ring = ring;
+        this.handler = handler;
+        this.consumerPage = ring.consumerPage();
+        this.producerPage = ring.producerPage();
+        this.data = ring.data();
+        // duplicate() resets the byte order; the handler reads native-endian kernel structs
+        this.handlerView = ring.data().duplicate().order(ByteOrder.nativeOrder());
+        this.mask = ring.size() - 1L;
+        this.maxLength = ring.size() - HEADER_SIZE;
+        this.publishEveryBytes = publishEveryBytes;
+    }
+
+    public RingMemory ring() {
+        return ring;
+    }
+
+    /**
+     * Consumes every committed record up to the first one still being written (BUSY), like
+     * {@code ring_buffer__consume}. Never blocks, never throws for what is in the ring or what the
+     * handler does.
+     */
+    public ConsumeResult consume() {
+        // Everything the loop touches is in locals: each acquire load stops the JIT from reusing
+        // field values loaded before it, so fields read per record would be reloaded per record.
+        final ByteBuffer cp = consumerPage;
+        final ByteBuffer pp = producerPage;
+        final ByteBuffer d = data;
+        final ByteBuffer view = handlerView;
+        final RecordHandler h = handler;
+        final long mask = this.mask;
+        final int maxLength = this.maxLength;
+        final long publishEvery = publishEveryBytes;
+        long cons = (long) LONGS.getAcquire(cp, 0);
+        long published = cons;
+        long delivered = 0;
+        long discarded = 0;
+        failures = null;
+        boolean progress;
+        do {
+            progress = false;
+            long prod = (long) LONGS.getAcquire(pp, 0);
+            // positions are u64 counters; differences compare correctly even across a wrap
+            while (prod - cons > 0) {
+                int offset = (int) (cons & mask);
+                int word = (int) INTS.getAcquire(d, offset);
+                if (word < 0) {
+                    // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
+                    break;
+                }
+                int length = word & LENGTH_MASK;
+                long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
+                if ((length > maxLength) | (next - prod > 0)) {
+                    next = resynchronise(cons, prod, length);
+                } else if ((word & DISCARD_BIT) == 0) {
+                    try {
+                        h.onRecord(view, offset + HEADER_SIZE, length);
+                    } catch (Exception e) {
+                        failed(e);
+                    }
+                    delivered++;
+                } else {
+                    discarded++;
+                }
+                cons = next;
+                progress = true;
+                if (cons - published >= publishEvery) {
+                    LONGS.setRelease(cp, 0, cons);
+                    published = cons;
+                }
+            }
+            if (cons != published) {
+                LONGS.setRelease(cp, 0, cons);
+                published = cons;
+            }
+            // The producer stores its header, then loads our position to decide on a wake-up; we
+            // store our position, then load its. Without a full fence both loads may see the old
+            // value, the producer skips the wake-up and we go to sleep with a record pending.
+            VarHandle.fullFence();
+        } while (progress);
+        if (delivered + discarded == 0 && failures == null) {
+            return ConsumeResult.EMPTY;
+        }
+        ConsumeResult result = failures == null
+                ? new ConsumeResult(delivered, discarded, 0, 0, 0, 0, List.of())
+                : failures.result(delivered, discarded);
+        totals = totals.plus(result);
+        return result;
+    }
+
+    /**
+     * An impossible header: no length up to the producer position can be trusted any more, so
+     * skip to it. Returns the new consumer position.
+     */
+    private long resynchronise(long cons, long prod, int length) {
+        failures().corrupt(prod - cons, new RingCorruptionException("record header at position " + cons
+                + " claims " + length + " bytes (ring " + (mask + 1) + ", producer at " + prod
+                + "): skipped " + (prod - cons) + " bytes to the producer position"));
+        // the kernel keeps positions 8-aligned; never let a bad one misalign header reads
+        return (prod + 7) & ~7L;
+    }
+
+    private void failed(Exception e) {
+        failures().handler(e);
+    }
+
+    private Failures failures() {
+        if (failures == null) {
+            failures = new Failures();
+        }
+        return failures;
+    }
+
+    /** The rare outcomes of one pass, kept off the hot path. */
+    private static final class Failures {
+        long decodeErrors;
+        long handlerErrors;
+        long corruptions;
+        long lostBytes;
+        final List<Exception> kept = new ArrayList<>(KEPT_ERRORS);
+
+        void handler(Exception e) {
+            if (e instanceof RecordDecodeException) {
+                decodeErrors++;
+            } else {
+                handlerErrors++;
+            }
+            keep(e);
+        }
+
+        void corrupt(long skipped, RingCorruptionException e) {
+            corruptions++;
+            lostBytes += skipped;
+            keep(e);
+        }
+
+        private void keep(Exception e) {
+            if (kept.size() < KEPT_ERRORS) {
+                kept.add(e);
+            }
+        }
+
+        /** Delivered records whose handler threw are failures, not consumed ones. */
+        ConsumeResult result(long delivered, long discarded) {
+            return new ConsumeResult(delivered - decodeErrors - handlerErrors, discarded, decodeErrors,
+                    handlerErrors, corruptions, lostBytes, kept);
+        }
+    }
+
+    /** Waits for data (at most {@code timeoutMillis}), then consumes: {@code ring_buffer__poll}. */
+    public ConsumeResult poll(RingWaiter waiter, int timeoutMillis) {
+        waiter.await(timeoutMillis);
+        return consume();
+    }
+
+    /**
+     * The reader thread's loop: polls until {@code keepRunning} turns false, which it notices
+     * within {@code timeoutMillis}. Returns the totals.
+     */
+    public ConsumeResult run(RingWaiter waiter, int timeoutMillis, BooleanSupplier keepRunning) {
+        while (keepRunning.getAsBoolean()) {
+            poll(waiter, timeoutMillis);
+        }
+        consume();
+        return totals;
+    }
+
+    /** Everything consumed since this reader was created (without the kept errors). */
+    public ConsumeResult totals() {
+        return totals;
+    }
+}
