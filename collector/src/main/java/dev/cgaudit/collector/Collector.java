@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class Collector {
     private final String bootId;
     private final CollectorMetrics metrics = new CollectorMetrics();
     private volatile boolean stopRequested;
+    private final CountDownLatch running = new CountDownLatch(1);
 
     /** @param bootId this boot of the node ({@link BootId#read()}); seq continues only within one boot */
     public Collector(CollectorConfig config, String bootId) {
@@ -52,6 +54,11 @@ public final class Collector {
 
     public CollectorMetrics metrics() {
         return metrics;
+    }
+
+    /** Waits until the source is open (probes attached, trace opened): decisions from then on are captured. */
+    public boolean awaitRunning(long timeout, TimeUnit unit) throws InterruptedException {
+        return running.await(timeout, unit);
     }
 
     /** Asks a running collector to finish its current batch, drain and return. */
@@ -79,6 +86,7 @@ public final class Collector {
                 r.sink = new JsonLinesSink(stdout);
             }
             r.source = sourceFactory.open(nextSeq, metrics);
+            running.countDown();
             StatusReporter reporter = new StatusReporter(config.node(), bootId, CollectorVersion.get(),
                     Clock.systemUTC(), metrics, r.sink, r.source.sequencer(), r.source.health(), statusPublisher(r));
             if (config.metricsPort().isPresent()) {

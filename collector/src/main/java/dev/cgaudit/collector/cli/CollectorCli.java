@@ -91,7 +91,8 @@ public final class CollectorCli implements Callable<Integer> {
             err.println("cgaudit collector: " + e.getMessage());
             return 2;
         }
-        Collector collector = new Collector(config, BootId.read());
+        String bootId = BootId.read();
+        Collector collector = new Collector(config, bootId);
         Thread hook = new Thread(collector::stop, "cgaudit-collector-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -107,7 +108,7 @@ public final class CollectorCli implements Callable<Integer> {
                 }
                 collector.run((nextSeq, metrics) -> new TraceFileSource(trace, metrics), stdout());
             } else {
-                collector.run(new BpfSourceFactory(config), stdout());
+                collector.run(new BpfSourceFactory(config.node(), bootId), stdout());
             }
         } finally {
             try {

@@ -1,21 +1,21 @@
 package dev.cgaudit.collector.source;
 
 import dev.cgaudit.collector.Collector;
-import dev.cgaudit.collector.CollectorConfig;
 import dev.cgaudit.collector.CollectorMetrics;
 
-/** {@code --source bpf}: capture from the kernel. */
+/** {@code --source bpf}: capture from the kernel of this node. */
 public final class BpfSourceFactory implements Collector.SourceFactory {
 
-    private final CollectorConfig config;
+    private final String node;
+    private final String bootId;
 
-    public BpfSourceFactory(CollectorConfig config) {
-        this.config = config;
+    public BpfSourceFactory(String node, String bootId) {
+        this.node = node;
+        this.bootId = bootId;
     }
 
     @Override
-    public DecisionSource open(long nextSeq, CollectorMetrics metrics) {
-        throw new IllegalStateException("--source bpf is not available in this build of node " + config.node()
-                + "; play a trace with --source FILE");
+    public DecisionSource open(long nextSeq, CollectorMetrics metrics) throws Exception {
+        return BpfDecisionSource.open(node, bootId, nextSeq, metrics);
     }
 }
