@@ -50,8 +50,10 @@ public final class InMemoryRing implements RingMemory {
     }
 
     private static ByteBuffer page(int bytes) {
-        // page-aligned like the kernel's mapping, so every aligned VarHandle access is legal
-        return ByteBuffer.allocateDirect(bytes + PAGE_SIZE).alignedSlice(PAGE_SIZE).order(ByteOrder.nativeOrder());
+        // page-aligned like the kernel's mapping, so every aligned VarHandle access is legal; the
+        // aligned slice runs to the end of the allocation, so cut it to exactly the ring's size
+        return ByteBuffer.allocateDirect(bytes + PAGE_SIZE).alignedSlice(PAGE_SIZE).slice(0, bytes)
+                .order(ByteOrder.nativeOrder());
     }
 
     @Override
