@@ -285,6 +285,8 @@ static __always_inline struct cga_pending *new_pending(struct task_struct *task,
 	p->rec.writer_uid = BPF_CORE_READ(task, cred, euid.val);
 	p->rec.writer_gid = BPF_CORE_READ(task, cred, egid.val);
 	p->rec.writer_cgroup_id = bpf_get_current_cgroup_id();
+	/* bumped by every execve: lets user space cache /proc/PID/exe per (tgid, exec) */
+	p->rec.writer_exec_id = BPF_CORE_READ(task, group_leader, self_exec_id);
 	p->rec.target_pid = -1;
 	bpf_get_current_comm(p->rec.writer_comm, sizeof(p->rec.writer_comm));
 	return p;

@@ -74,7 +74,7 @@ struct cga_decision {
 	__u8 threadgroup;			/*  70: 1 when the whole thread group moved */
 	__u8 pad0;				/*  71 */
 	__s32 dirfd;				/*  72: OPEN stage: dirfd passed to openat (AT_FDCWD = -100) */
-	__u32 pad1;				/*  76 */
+	__u32 writer_exec_id;			/*  76: writer's group leader self_exec_id: changes on exec (exe cache key) */
 	char writer_comm[CGA_COMM_LEN];		/*  80 */
 	char target_comm[CGA_COMM_LEN];		/*  96 */
 	char path[CGA_PATH_LEN];		/* 112: NUL-terminated, see CGA_F_PATH_* */

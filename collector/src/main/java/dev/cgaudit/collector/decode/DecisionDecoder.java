@@ -70,6 +70,7 @@ public final class DecisionDecoder {
                 stage,
                 b.get(offset + THREADGROUP) != 0,
                 b.getInt(offset + DIRFD),
+                b.getInt(offset + WRITER_EXEC_ID),
                 cString(b, offset + WRITER_COMM, COMM_LEN, "writer_comm"),
                 cString(b, offset + TARGET_COMM, COMM_LEN, "target_comm"),
                 cString(b, offset + PATH, PATH_LEN, "path"));

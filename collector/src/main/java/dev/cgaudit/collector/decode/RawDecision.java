@@ -23,6 +23,7 @@ public record RawDecision(
         int stage,
         boolean threadgroup,
         int dirfd,
+        int writerExecId,
         String writerComm,
         String targetComm,
         String path) {

@@ -58,6 +58,7 @@ public final class RecordLayout {
     public static final int STAGE = 69;
     public static final int THREADGROUP = 70;
     public static final int DIRFD = 72;
+    public static final int WRITER_EXEC_ID = 76;
     public static final int WRITER_COMM = 80;
     public static final int TARGET_COMM = 96;
     public static final int PATH = 112;

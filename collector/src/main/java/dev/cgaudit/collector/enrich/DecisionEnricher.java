@@ -84,7 +84,7 @@ public final class DecisionEnricher {
                 .setUid(raw.writerUid())
                 .setGid(raw.writerGid())
                 .setComm(raw.writerComm())
-                .setExe(processes.exe(raw.writerTgid()).orElse(null))
+                .setExe(processes.exe(raw.writerTgid(), raw.writerExecId()).orElse(null))
                 .setCgroupId(raw.writerCgroupId())
                 .setCgroupPath(cgroup.path())
                 .build();

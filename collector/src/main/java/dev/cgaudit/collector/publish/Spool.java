@@ -256,7 +256,8 @@ public final class Spool implements Closeable {
         private long nextIndex;
         private Segment segment;
         private FileChannel channel;
-        private final ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
+        /** Bytes read from the segment and not parsed yet (read mode): one read per many records. */
+        private ByteBuffer buffer = ByteBuffer.allocate(256 * 1024).flip();
 
         private Reader(long from) throws IOException {
             seek(from);
@@ -267,26 +268,19 @@ public final class Spool implements Closeable {
             if (nextIndex > flushedIndex) {
                 return Optional.empty();
             }
-            lock.lock();
-            try {
-                // Segments are found by index, not position: delivered ones vanish from the list's head.
-                Segment following = segmentAfter(segment);
-                while (following != null && following.firstIndex() <= nextIndex) {
-                    openSegment(following);
-                    following = segmentAfter(segment);
-                }
-            } finally {
-                lock.unlock();
+            ensure(FRAME_HEADER);
+            int at = buffer.position();
+            int length = buffer.getInt(at);
+            int crc = buffer.getInt(at + 4);
+            int keyLength = buffer.getShort(at + 8) & 0xFFFF;
+            if (length < FRAME_HEADER + keyLength) {
+                throw new IOException("spool record " + nextIndex + " in " + segment.path() + " has a bad length " + length);
             }
-            header.clear();
-            readFully(header);
-            header.flip();
-            int length = header.getInt();
-            int crc = header.getInt();
-            int keyLength = header.getShort() & 0xFFFF;
-            ByteBuffer body = ByteBuffer.allocate(length - FRAME_HEADER);
-            readFully(body);
-            byte[] bytes = body.array();
+            ensure(length);
+            at = buffer.position();
+            byte[] bytes = new byte[length - FRAME_HEADER];
+            buffer.get(at + FRAME_HEADER, bytes);
+            buffer.position(at + length);
             CRC32C check = new CRC32C();
             check.update(bytes, 0, bytes.length);
             if ((int) check.getValue() != crc) {
@@ -316,21 +310,53 @@ public final class Spool implements Closeable {
             }
         }
 
+        /**
+         * Makes {@code n} unparsed bytes available. The record asked for is flushed, so its bytes
+         * are in this segment or, at its end, in the next one. Bytes read earlier while a write was
+         * in progress are a prefix of the final content (the file only grows), so reading on from
+         * where the channel stopped completes them.
+         */
+        private void ensure(int n) throws IOException {
+            while (buffer.remaining() < n) {
+                if (buffer.capacity() < n) {
+                    ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, buffer.capacity() * 2));
+                    bigger.put(buffer).flip();
+                    buffer = bigger;
+                }
+                buffer.compact();
+                int read = channel.read(buffer);
+                buffer.flip();
+                if (read < 0) {
+                    if (buffer.hasRemaining() || !nextSegment()) {
+                        throw new IOException("spool segment " + segment.path() + " ends inside record " + nextIndex);
+                    }
+                }
+            }
+        }
+
+        /** Moves to the segment that starts at the record asked for; false when there is none. */
+        private boolean nextSegment() throws IOException {
+            lock.lock();
+            try {
+                // Segments are found by index, not position: delivered ones vanish from the list's head.
+                Segment following = segmentAfter(segment);
+                if (following == null || following.firstIndex() > nextIndex) {
+                    return false;
+                }
+                openSegment(following);
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         private void openSegment(Segment s) throws IOException {
             if (channel != null) {
                 channel.close();
             }
             segment = s;
             channel = FileChannel.open(s.path(), StandardOpenOption.READ);
-        }
-
-        private void readFully(ByteBuffer buffer) throws IOException {
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer) < 0) {
-                    throw new IOException("spool segment " + segment.path()
-                            + " ends inside record " + nextIndex);
-                }
-            }
+            buffer.clear().flip();
         }
 
         @Override

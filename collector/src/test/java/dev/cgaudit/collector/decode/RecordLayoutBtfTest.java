@@ -56,7 +56,7 @@ class RecordLayoutBtfTest {
         m.put("threadgroup", new long[] {THREADGROUP, 1});
         m.put("pad0", new long[] {THREADGROUP + 1, 1});
         m.put("dirfd", new long[] {DIRFD, 4});
-        m.put("pad1", new long[] {DIRFD + 4, 4});
+        m.put("writer_exec_id", new long[] {WRITER_EXEC_ID, 4});
         m.put("writer_comm", new long[] {WRITER_COMM, COMM_LEN});
         m.put("target_comm", new long[] {TARGET_COMM, COMM_LEN});
         m.put("path", new long[] {PATH, PATH_LEN});

@@ -50,7 +50,7 @@ class DecisionEnricherTest {
 
     private RawDecision raw(int flags, int stage, int op, int ret, int targetPid, String path, int dirfd) {
         return new RawDecision(flags, 5_000_000_123L, stage == RecordLayout.STAGE_OPEN ? 0 : dstId, srcId, srcId,
-                101, 100, 1000, 1000, targetPid, 4242, ret, op, stage, true, dirfd, "bash", "sleep", path);
+                101, 100, 1000, 1000, targetPid, 4242, ret, op, stage, true, dirfd, 7, "bash", "sleep", path);
     }
 
     @Test
@@ -75,6 +75,17 @@ class DecisionEnricherTest {
         assertThat(d.getDestination().getId()).isEqualTo(dstId);
         assertThat(d.getDestination().getPath()).isEqualTo("/system.slice/app.service");
         assertThat(d.getCollectorVersion()).isEqualTo("1.2.3");
+    }
+
+    @Test
+    void theExeIsCachedPerExecOfTheWriter() throws Exception {
+        ProcessInfo processes = new ProcessInfo(proc);
+        assertThat(processes.exe(100, 7)).contains(exe.toString());
+        Path other = Files.createFile(root.resolve("bin").resolve("dash"));
+        Files.delete(proc.resolve("100").resolve("exe"));
+        Files.createSymbolicLink(proc.resolve("100").resolve("exe"), other);
+        assertThat(processes.exe(100, 7)).as("same exec: cached").contains(exe.toString());
+        assertThat(processes.exe(100, 8)).as("after an execve: looked up again").contains(other.toString());
     }
 
     @Test

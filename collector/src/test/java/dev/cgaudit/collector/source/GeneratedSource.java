@@ -82,7 +82,7 @@ public final class GeneratedSource implements DecisionSource {
         int pid = (int) ProcessHandle.current().pid();
         return new RawDecision(RecordLayout.F_TARGET_PARSED | RecordLayout.F_TARGET_FOUND, System.nanoTime(),
                 1, 0, 1, pid, pid, 0, 0, pid, pid, 6, RecordLayout.OP_PROCS_WRITE, RecordLayout.STAGE_WRITE,
-                true, 0, "java", "java", "");
+                true, 0, 0, "java", "java", "");
     }
 
     @Override
