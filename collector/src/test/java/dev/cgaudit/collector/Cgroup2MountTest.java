@@ -3,7 +3,6 @@ package dev.cgaudit.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 class Cgroup2MountTest {

@@ -1,11 +1,9 @@
 package dev.cgaudit.collector.bpf;
 
 import dev.cgaudit.collector.Errno;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import jnr.ffi.Pointer;
 
 /**

@@ -1,7 +1,6 @@
 package dev.cgaudit.collector.bpf;
 
 import dev.cgaudit.collector.Errno;
-
 import java.util.List;
 
 /**

@@ -1,15 +1,13 @@
 package dev.cgaudit.collector.bpf;
 
+import dev.cgaudit.collector.Cgroup2Mount;
 import dev.cgaudit.collector.Errno;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import dev.cgaudit.collector.Cgroup2Mount;
 import jnr.ffi.Pointer;
 
 /**

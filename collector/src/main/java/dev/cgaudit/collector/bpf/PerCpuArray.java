@@ -1,7 +1,6 @@
 package dev.cgaudit.collector.bpf;
 
 import dev.cgaudit.collector.Errno;
-
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;

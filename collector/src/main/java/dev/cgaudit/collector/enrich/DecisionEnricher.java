@@ -1,12 +1,11 @@
 package dev.cgaudit.collector.enrich;
 
-import dev.cgaudit.collector.Errno;
-
 import static dev.cgaudit.collector.decode.RecordLayout.F_PATH_IS_DST;
 import static dev.cgaudit.collector.decode.RecordLayout.F_SRC_KNOWN;
 import static dev.cgaudit.collector.decode.RecordLayout.F_TARGET_FOUND;
 import static dev.cgaudit.collector.decode.RecordLayout.F_TARGET_PARSED;
 
+import dev.cgaudit.collector.Errno;
 import dev.cgaudit.collector.decode.RawDecision;
 import dev.cgaudit.collector.decode.RecordLayout;
 import dev.cgaudit.schema.AttachDecision;

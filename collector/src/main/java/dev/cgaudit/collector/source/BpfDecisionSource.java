@@ -28,28 +28,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code --source bpf}: the kernel's decisions. Loads and attaches the capture program, maps its
- * ring, and on one thread reads, decodes, enriches, numbers and hands each decision to the sink.
- *
- * <p>Pacing: after a pass that found records the reader pauses {@value #BUSY_PAUSE_MICROS} µs
- * before the next one instead of going back to epoll at once. The kernel wakes a waiting reader
- * only when a record lands in an empty ring, so a reader that keeps up perfectly is woken once per
- * decision — a context switch per migration on a busy node. Pausing while busy lets records
- * gather (bounded latency, one wake-up per batch); when a pass finds nothing, the reader blocks in
- * epoll until the kernel wakes it.
+ * ring, and on one thread ({@link RingPump}) reads, decodes, enriches, numbers and hands each
+ * decision to the sink.
  */
 public final class BpfDecisionSource implements DecisionSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(BpfDecisionSource.class);
-    static final long BUSY_PAUSE_MICROS = 1_000;
-    private static final int POLL_TIMEOUT_MILLIS = 200;
 
     private final CollectorProbes probes;
     private final MappedRing ring;
@@ -110,16 +100,10 @@ public final class BpfDecisionSource implements DecisionSource {
                 metrics.decisions.increment();
             }
         });
-        while (!stop.getAsBoolean()) {
-            ConsumeResult pass = reader.poll(waiter, POLL_TIMEOUT_MILLIS);
+        new RingPump(reader, waiter).run(stop, pass -> {
             account(pass);
-            if (pass.records() > 0) {
-                sink.flush();
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(BUSY_PAUSE_MICROS));
-            }
-        }
-        account(reader.consume());
-        sink.flush();
+            sink.flush();
+        });
     }
 
     private void account(ConsumeResult pass) {

@@ -2,13 +2,11 @@ package dev.cgaudit.collector.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgaudit.collector.Cgroup2Mount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import dev.cgaudit.collector.Cgroup2Mount;
 
 /**
  * The capability probe against this machine. It must report every capability with a reason, and

@@ -1,12 +1,13 @@
 package dev.cgaudit.collector.bpf;
 
-import dev.cgaudit.collector.Errno;
-
 import static dev.cgaudit.collector.decode.RecordLayout.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cgaudit.collector.Cgroup2Mount;
+import dev.cgaudit.collector.Errno;
+import dev.cgaudit.collector.decode.RawDecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,16 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import dev.cgaudit.collector.Cgroup2Mount;
-import dev.cgaudit.collector.decode.RawDecision;
 
 /**
  * The capture program on the real kernel: real migrations in a fresh test cgroup subtree, each

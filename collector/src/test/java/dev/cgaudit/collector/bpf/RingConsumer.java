@@ -1,13 +1,11 @@
 package dev.cgaudit.collector.bpf;
 
 import dev.cgaudit.collector.Errno;
-
+import dev.cgaudit.collector.decode.DecisionDecoder;
+import dev.cgaudit.collector.decode.RawDecision;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.cgaudit.collector.decode.DecisionDecoder;
-import dev.cgaudit.collector.decode.RawDecision;
 import jnr.ffi.Pointer;
 
 /**

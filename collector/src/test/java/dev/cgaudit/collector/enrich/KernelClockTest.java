@@ -1,9 +1,8 @@
 package dev.cgaudit.collector.enrich;
 
-import dev.cgaudit.collector.Errno;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgaudit.collector.Errno;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
