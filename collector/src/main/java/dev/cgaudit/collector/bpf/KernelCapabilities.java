@@ -92,6 +92,8 @@ public final class KernelCapabilities {
         } catch (BpfObjectMissingException e) {
             return new KernelCapability(name, false, e.getMessage());
         }
+        // A refusal is the answer here, not an error: keep libbpf from printing it as one.
+        jnr.ffi.Pointer previousPrint = lib.libbpf_set_print(null);
         try (BpfObject obj = BpfObject.openMem(lib, "capprobe", elf)) {
             for (String p : obj.programNames()) {
                 obj.setAutoload(p, p.equals(program));
@@ -104,6 +106,8 @@ public final class KernelCapabilities {
             return new KernelCapability(name, true, "loaded " + program + activeLsms());
         } catch (BpfException e) {
             return new KernelCapability(name, false, e.getMessage() + (name.equals(LSM) ? activeLsms() : ""));
+        } finally {
+            lib.libbpf_set_print(previousPrint);
         }
     }
 

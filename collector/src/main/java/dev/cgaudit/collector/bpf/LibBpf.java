@@ -64,6 +64,12 @@ public interface LibBpf {
 
     int libbpf_minor_version();
 
+    /**
+     * Replaces libbpf's log function and returns the previous one; {@code null} silences libbpf.
+     * Used around capability probes, whose expected refusals would otherwise print as errors.
+     */
+    Pointer libbpf_set_print(Pointer fn);
+
     int libbpf_num_possible_cpus();
 
     /** 1 when the kernel supports the map type, 0 when not, negative errno when probing failed. */

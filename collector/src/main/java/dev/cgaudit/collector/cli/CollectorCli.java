@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -93,6 +94,7 @@ public final class CollectorCli implements Callable<Integer> {
         }
         String bootId = BootId.read();
         Collector collector = new Collector(config, bootId);
+        announceWhenRunning(collector, config, err);
         Thread hook = new Thread(collector::stop, "cgaudit-collector-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -118,6 +120,25 @@ public final class CollectorCli implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Says on stderr when capture has begun: decisions before that moment are not seen. */
+    private static void announceWhenRunning(Collector collector, CollectorConfig config, PrintWriter err) {
+        Thread announcer = new Thread(() -> {
+            try {
+                if (collector.awaitRunning(10, TimeUnit.MINUTES)) {
+                    err.println("cgaudit collector: running as node " + config.node() + ", "
+                            + (config.traceFile().isPresent() ? "playing " + config.traceFile().get() : "capturing from the kernel")
+                            + " -> " + (config.sink() == CollectorConfig.Sink.KAFKA
+                                    ? "Kafka " + config.bootstrap() + " via spool " + config.spool().dir() : "stdout"));
+                    err.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cgaudit-collector-announce");
+        announcer.setDaemon(true);
+        announcer.start();
     }
 
     private PrintWriter stdout() {

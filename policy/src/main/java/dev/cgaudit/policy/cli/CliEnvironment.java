@@ -18,8 +18,11 @@ public record CliEnvironment(Map<String, String> variables, Path home, Clock clo
         variables = Map.copyOf(variables);
     }
 
+    /** $HOME when set (as shells and other tools honour it), else the JVM's idea of the home directory. */
     public static CliEnvironment system() {
-        return new CliEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC());
+        String home = Optional.ofNullable(System.getenv("HOME")).filter(h -> !h.isBlank())
+                .orElse(System.getProperty("user.home"));
+        return new CliEnvironment(System.getenv(), Path.of(home), Clock.systemUTC());
     }
 
     String bootstrap(String option) {
@@ -36,8 +39,12 @@ public record CliEnvironment(Map<String, String> variables, Path home, Clock clo
                 : variable("CGAUDIT_TRUST").map(Path::of).orElse(home.resolve(".config/cgaudit/trust"));
     }
 
+    /** --author, else $USER, else the account name (cron jobs and containers often have no $USER). */
     Optional<String> author(String option) {
-        return option != null ? Optional.of(option).filter(a -> !a.isBlank()) : variable("USER");
+        if (option != null) {
+            return Optional.of(option).filter(a -> !a.isBlank());
+        }
+        return variable("USER").or(() -> Optional.ofNullable(System.getProperty("user.name")).filter(u -> !u.isBlank()));
     }
 
     private Optional<String> variable(String name) {
