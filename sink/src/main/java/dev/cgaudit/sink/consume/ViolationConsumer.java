@@ -7,10 +7,8 @@ import dev.cgaudit.schema.Topic;
 import dev.cgaudit.schema.codec.DecodeException;
 import dev.cgaudit.schema.codec.EventCodec;
 import dev.cgaudit.sink.delivery.DeadLetterFile;
-import dev.cgaudit.sink.delivery.Delivery;
+import dev.cgaudit.sink.delivery.Dispatcher;
 import dev.cgaudit.sink.delivery.Finding;
-import dev.cgaudit.sink.delivery.RetryPolicy;
-import dev.cgaudit.sink.delivery.StopSignal;
 import dev.cgaudit.sink.ocsf.OcsfDetectionFinding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,32 +48,32 @@ public final class ViolationConsumer implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final OcsfDetectionFinding format;
-    private final List<Delivery> targets;
-    private final RetryPolicy retry;
-    private final DeadLetterFile deadLetters;
+    private final Dispatcher dispatcher;
     private final Duration pollTimeout;
+    private final Duration batchBudget;
     private final EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
-    private final StopSignal stop = new StopSignal();
     private final Counts counts = new Counts();
 
-    public ViolationConsumer(Consumer<byte[], byte[]> consumer, OcsfDetectionFinding format, List<Delivery> targets,
-            RetryPolicy retry, DeadLetterFile deadLetters, Duration pollTimeout) {
-        if (targets.isEmpty()) {
-            throw new IllegalArgumentException("at least one delivery target is needed");
-        }
+    /**
+     * @param batchBudget how long to work through one poll's records before committing what is
+     *     handled and polling again; it plus the longest one record can take (every retry at every
+     *     target) must stay below the consumer's {@code max.poll.interval.ms}, or the group would
+     *     evict this member mid-batch
+     */
+    public ViolationConsumer(Consumer<byte[], byte[]> consumer, OcsfDetectionFinding format, Dispatcher dispatcher,
+            Duration pollTimeout, Duration batchBudget) {
         this.consumer = consumer;
         this.format = format;
-        this.targets = List.copyOf(targets);
-        this.retry = retry;
-        this.deadLetters = deadLetters;
+        this.dispatcher = dispatcher;
         this.pollTimeout = pollTimeout;
+        this.batchBudget = batchBudget;
     }
 
     /**
      * Consumer settings for the sink: the group, manual commits, committed transactions only, and a
      * poll interval long enough for a batch whose every record waits out the full retry schedule.
      */
-    public static Properties consumerProperties(String bootstrapServers, String groupId, Duration maxBatchTime) {
+    public static Properties consumerProperties(String bootstrapServers, String groupId, Duration maxPollInterval) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -84,7 +82,7 @@ public final class ViolationConsumer implements Runnable {
         // a new sink group starts at the oldest retained violation: nothing is skipped by default
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
-        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxBatchTime.toMillis()));
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cgaudit-sink-" + groupId);
@@ -124,7 +122,7 @@ public final class ViolationConsumer implements Runnable {
 
     /** Asks {@link #run()} to return soon: the record in hand is not acknowledged, handled ones are. */
     public void stop() {
-        stop.raise();
+        dispatcher.stop();
         consumer.wakeup();
     }
 
@@ -133,7 +131,7 @@ public final class ViolationConsumer implements Runnable {
     public void run() {
         try {
             consumer.subscribe(List.of(Topic.VIOLATIONS.topicName()));
-            while (!stop.raised()) {
+            while (!dispatcher.stopping()) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
                     records = consumer.poll(pollTimeout);
@@ -141,12 +139,19 @@ public final class ViolationConsumer implements Runnable {
                     break;
                 }
                 Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    if (!handle(record)) {
-                        break;
+                long deadline = System.nanoTime() + batchBudget.toNanos();
+                boolean cut = false;
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        cut = cut || System.nanoTime() - deadline > 0 || dispatcher.stopping();
+                        if (cut || !handle(record)) {
+                            // the rest of this poll comes again with the next one
+                            cut = true;
+                            consumer.seek(partition, record.offset());
+                            break;
+                        }
+                        handled.put(partition, new OffsetAndMetadata(record.offset() + 1));
                     }
-                    handled.put(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1));
                 }
                 if (!handled.isEmpty()) {
                     commit(handled);
@@ -161,28 +166,25 @@ public final class ViolationConsumer implements Runnable {
     private boolean handle(ConsumerRecord<byte[], byte[]> record) {
         counts.read.incrementAndGet();
         DeadLetterFile.Source source = new DeadLetterFile.Source(record.topic(), record.partition(), record.offset());
-        PolicyViolation violation;
         try {
-            violation = codec.decode(record.value());
-        } catch (DecodeException e) {
-            LOG.error("{}-{}@{}: not a PolicyViolation ({}); dead-lettered", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            deadLetter(() -> deadLetters.writeUndecodable(record.value(), "undecodable: " + e.getMessage(), source));
-            return true;
-        }
-        Finding finding = new Finding(violation.getViolationId(), json(violation));
-        for (Delivery target : targets) {
-            RetryPolicy.Result result = retry.deliver(target, finding, stop);
-            if (result instanceof RetryPolicy.Delivered) {
-                counts.delivered.incrementAndGet();
-            } else if (result instanceof RetryPolicy.Failed failed) {
-                LOG.error("{}: {} dead-lettered: {}", target.target(), finding.violationId(), failed.reason());
-                deadLetter(() -> deadLetters.write(finding, target.target(), failed.reason(), failed.attempts(), source));
-            } else {
-                return false;
+            PolicyViolation violation;
+            try {
+                violation = codec.decode(record.value());
+            } catch (DecodeException e) {
+                LOG.error("{}-{}@{}: not a PolicyViolation ({}); dead-lettered", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                dispatcher.deadLetterUndecodable(record.value(), "undecodable: " + e.getMessage(), source);
+                counts.deadLettered.incrementAndGet();
+                return true;
             }
+            Dispatcher.Outcome outcome = dispatcher.dispatch(new Finding(violation.getViolationId(), json(violation)), source);
+            counts.delivered.addAndGet(outcome.delivered());
+            counts.deadLettered.addAndGet(outcome.deadLettered());
+            return outcome.handled();
+        } catch (IOException e) {
+            // nowhere left to put it: stop before committing past it
+            throw new UncheckedIOException("cannot write the dead-letter file " + dispatcher.deadLetters().path(), e);
         }
-        return true;
     }
 
     private String json(PolicyViolation violation) {
@@ -193,26 +195,9 @@ public final class ViolationConsumer implements Runnable {
         }
     }
 
-    private interface LetterWrite {
-        void write() throws IOException;
-    }
-
-    private void deadLetter(LetterWrite write) {
-        try {
-            write.write();
-            counts.deadLettered.incrementAndGet();
-        } catch (IOException e) {
-            // nowhere left to put it: stop before committing past it
-            throw new UncheckedIOException("cannot write the dead-letter file " + deadLetters.path(), e);
-        }
-    }
-
     private void commit(Map<TopicPartition, OffsetAndMetadata> handled) {
         try {
-            for (Delivery target : targets) {
-                target.flush();
-            }
-            deadLetters.flush();
+            dispatcher.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make deliveries durable; offsets not committed", e);
         }
