@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * {@code cgaudit replay --input DIR}; {@code sink/README.md} states the same):
  *
  * <pre>
- * DIR/date=YYYY-MM-DD/node=NAME/decisions-&lt;uuid&gt;-&lt;subtask&gt;-&lt;counter&gt;.avro
+ * DIR/date=YYYY-MM-DD/node=NAME/decisions-&lt;uuid&gt;-&lt;counter&gt;.avro
  * </pre>
  *
  * The date is the decision's {@code timestamp} in UTC; NAME is the node with every byte outside
