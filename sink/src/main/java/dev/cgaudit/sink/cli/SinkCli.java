@@ -37,9 +37,9 @@ import picocli.CommandLine.Spec;
         name = "sink",
         mixinStandardHelpOptions = true,
         description = {
-            "Deliver every violation from cgaudit.violations as an OCSF Detection Finding (JSON) to files",
-            "and webhooks, at least once; or, with --archive, keep every decision from cgaudit.decisions",
-            "in Avro files partitioned by date and node."
+            "Deliver every violation from cgaudit.violations as an OCSF Detection",
+            "Finding (JSON) to files and webhooks, at least once; or, with --archive,",
+            "keep every decision from cgaudit.decisions in Avro files by date and node."
         },
         footer = {
             "",
