@@ -2,6 +2,7 @@ package dev.cgaudit.cli;
 
 import dev.cgaudit.collector.cli.CollectorCli;
 import dev.cgaudit.policy.cli.PolicyCli;
+import dev.cgaudit.sink.cli.SinkCli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
             "Audit trail, live policy and SOC alerts for cgroup attach decisions.",
             "Run 'cgaudit COMMAND --help' for the options of one command."
         },
-        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, PolicyCli.class},
+        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, PolicyCli.class, SinkCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

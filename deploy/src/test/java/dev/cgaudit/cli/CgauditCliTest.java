@@ -63,7 +63,7 @@ class CgauditCliTest {
 
     @Test
     void theContractCommandsAreRegistered() {
-        assertThat(CgauditCli.commandLine().getSubcommands()).containsKeys("collector", "policy");
+        assertThat(CgauditCli.commandLine().getSubcommands()).containsKeys("collector", "policy", "sink");
         assertThat(CgauditCli.commandLine().getSubcommands().get("policy").getSubcommands())
                 .containsKeys("validate", "apply", "set-mode", "list", "keygen");
     }

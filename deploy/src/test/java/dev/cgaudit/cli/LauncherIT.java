@@ -39,6 +39,15 @@ class LauncherIT {
     }
 
     @Test
+    void sinkHelpRunsFromTheShadedJar() throws Exception {
+        Result r = run(LAUNCHER.toString(), "sink", "--help");
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output).contains("Usage: cgaudit sink").contains("--to").contains("--archive");
+        Result bad = run(LAUNCHER.toString(), "sink", "--to", "gopher://x");
+        assertThat(bad.exit).as(bad.output).isEqualTo(2);
+    }
+
+    @Test
     void aMissingJarIsReportedClearly() throws Exception {
         Path home = Files.createTempDirectory("cgaudit-home");
         Files.createDirectories(home.resolve("bin"));
