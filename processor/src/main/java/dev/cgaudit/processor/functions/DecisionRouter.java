@@ -202,6 +202,8 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             }
         }
         if (latestDue == Long.MIN_VALUE) {
+            // An emptied map is still an entry of the heap backend: clear() removes the key's state.
+            seqs.clear();
             cleanupAt.clear();
         } else {
             long next = EventTime.roundUp(latestDue, RETENTION_CHECK_MILLIS);

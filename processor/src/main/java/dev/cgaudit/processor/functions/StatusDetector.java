@@ -173,6 +173,9 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
         for (String ruleId : recovered) {
             degraded.remove(ruleId);
         }
+        if (degraded.isEmpty()) {
+            degraded.clear();
+        }
     }
 
     private RuleBook rules(ReadOnlyContext ctx) throws Exception {
