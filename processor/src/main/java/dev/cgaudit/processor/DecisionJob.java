@@ -36,6 +36,7 @@ public final class DecisionJob {
     }
 
     /**
+     * @param statuses    collector statuses; null where the input has none (replay from files)
      * @param awaitPolicy hold decisions until {@code rules} says the policy log is loaded; true for the
      *                    live job, false where the rules are complete before any decision (BATCH replay)
      */
@@ -56,16 +57,19 @@ public final class DecisionJob {
                 .process(new WindowDetector(settings))
                 .uid(WINDOW_UID).name("denial-burst and churn windows per subject");
 
+        SingleOutputStreamOperator<PolicyViolation> downgrades = rules
+                .flatMap(new ModeDowngrades())
+                .uid(DOWNGRADE_UID).name("mode downgrades");
+
+        DataStream<PolicyViolation> violations = routed.union(windows, downgrades);
+        if (statuses == null) {
+            return violations;
+        }
         SingleOutputStreamOperator<PolicyViolation> statusFindings = statuses
                 .keyBy(StatusEvent::getNode)
                 .connect(broadcastRules)
                 .process(new StatusDetector(settings, awaitPolicy))
                 .uid(STATUS_UID).name("collector loss and degraded enforcement from statuses");
-
-        SingleOutputStreamOperator<PolicyViolation> downgrades = rules
-                .flatMap(new ModeDowngrades())
-                .uid(DOWNGRADE_UID).name("mode downgrades");
-
-        return routed.union(windows, statusFindings, downgrades);
+        return violations.union(statusFindings);
     }
 }

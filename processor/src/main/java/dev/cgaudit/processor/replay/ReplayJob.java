@@ -60,7 +60,7 @@ public final class ReplayJob {
                     files.paths().stream().map(p -> new Path(p.toUri())).toArray(Path[]::new)).build();
             decisions = env.fromSource(source, WatermarkStrategy.<AttachDecision>noWatermarks()
                     .withTimestampAssigner((d, ts) -> EventTime.millis(d)), "decision files").uid("replay-files");
-            statuses = env.fromData(List.of(), JobDescriptors.STATUS).name("no statuses in files");
+            statuses = null;   // files hold decisions only
         } else {
             ReplayInput.Kafka kafka = (ReplayInput.Kafka) input;
             decisions = env.fromSource(kafkaRange(kafka, kafka.decisionsTopic(), new DecisionDeserializer(), range),
