@@ -164,7 +164,7 @@ public final class LiveJob {
                 .setNode(instance)
                 .setTimestamp(Instant.ofEpochMilli(Math.max(0, dead.kafkaTimestampMillis())))
                 .setDecodeErrors(1)
-                .setMessage("dead letter " + dead.position() + ": " + dead.reason() + ": " + dead.detail())
+                .setMessage("dead letter " + dead.position() + ": " + dead.detail())
                 .build();
     }
 
