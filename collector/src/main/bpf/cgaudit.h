@@ -20,6 +20,12 @@ enum cga_record_type {
 	CGA_REC_TYPE_MAX = 2,
 };
 
+/*
+ * Index 0 of the lost-counter map (cga_lost) is no record type: it counts decisions lost because
+ * the per-thread pending map was full at sys_enter (the record could never be built).
+ */
+#define CGA_LOST_PENDING 0
+
 /* Which kernel path asked for the migration (AttachDecision.operation). */
 enum cga_op {
 	CGA_OP_PROCS_WRITE = 0,

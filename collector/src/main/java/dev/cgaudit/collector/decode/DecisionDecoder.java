@@ -27,7 +27,9 @@ public final class DecisionDecoder {
         if (offset < 0 || (long) offset + length > buffer.capacity()) {
             throw new RecordDecodeException("record at " + offset + "+" + length + " lies outside the buffer");
         }
-        ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
+        // clear(): absolute gets are checked against the limit, and the caller's limit (e.g. the
+        // end of a ring view) says nothing about this record; the range was checked above.
+        ByteBuffer b = buffer.duplicate().clear().order(ByteOrder.nativeOrder());
         int type = b.get(offset + HDR_TYPE) & 0xFF;
         int version = b.get(offset + HDR_VERSION) & 0xFF;
         int flags = b.getShort(offset + HDR_FLAGS) & 0xFFFF;

@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.enrich;
 
+import dev.cgaudit.collector.Errno;
+
 import static dev.cgaudit.collector.decode.RecordLayout.F_PATH_IS_DST;
 import static dev.cgaudit.collector.decode.RecordLayout.F_SRC_KNOWN;
 import static dev.cgaudit.collector.decode.RecordLayout.F_TARGET_FOUND;

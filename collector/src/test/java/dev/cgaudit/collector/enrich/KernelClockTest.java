@@ -1,5 +1,7 @@
 package dev.cgaudit.collector.enrich;
 
+import dev.cgaudit.collector.Errno;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;

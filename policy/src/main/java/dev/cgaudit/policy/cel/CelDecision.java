@@ -20,11 +20,40 @@ import dev.cgaudit.schema.Writer;
  */
 public final class CelDecision {
 
-    private static final Fields D = new Fields(DecisionSchema.DECISION);
-    private static final Fields W = new Fields(DecisionSchema.WRITER);
-    private static final Fields T = new Fields(DecisionSchema.TARGET);
-    private static final Fields C = new Fields(DecisionSchema.CGROUP_REF);
-    private static final Fields E = new Fields(DecisionSchema.ENFORCEMENT);
+    // Field descriptors resolved once: conversion runs per decision on the processor's hot path.
+    private static final FieldDescriptor EVENT_ID = field(DecisionSchema.DECISION, "eventId");
+    private static final FieldDescriptor NODE = field(DecisionSchema.DECISION, "node");
+    private static final FieldDescriptor BOOT_ID = field(DecisionSchema.DECISION, "bootId");
+    private static final FieldDescriptor SEQ = field(DecisionSchema.DECISION, "seq");
+    private static final FieldDescriptor KERNEL_TIME_NS = field(DecisionSchema.DECISION, "kernelTimeNs");
+    private static final FieldDescriptor TIMESTAMP = field(DecisionSchema.DECISION, "timestamp");
+    private static final FieldDescriptor OPERATION = field(DecisionSchema.DECISION, "operation");
+    private static final FieldDescriptor WRITER = field(DecisionSchema.DECISION, "writer");
+    private static final FieldDescriptor TARGET = field(DecisionSchema.DECISION, "target");
+    private static final FieldDescriptor SOURCE = field(DecisionSchema.DECISION, "source");
+    private static final FieldDescriptor DESTINATION = field(DecisionSchema.DECISION, "destination");
+    private static final FieldDescriptor OUTCOME = field(DecisionSchema.DECISION, "outcome");
+    private static final FieldDescriptor ERRNO = field(DecisionSchema.DECISION, "errno");
+    private static final FieldDescriptor ERRNO_NAME = field(DecisionSchema.DECISION, "errnoName");
+    private static final FieldDescriptor ENFORCEMENT = field(DecisionSchema.DECISION, "enforcement");
+    private static final FieldDescriptor COLLECTOR_VERSION = field(DecisionSchema.DECISION, "collectorVersion");
+    private static final FieldDescriptor W_PID = field(DecisionSchema.WRITER, "pid");
+    private static final FieldDescriptor W_TGID = field(DecisionSchema.WRITER, "tgid");
+    private static final FieldDescriptor W_UID = field(DecisionSchema.WRITER, "uid");
+    private static final FieldDescriptor W_GID = field(DecisionSchema.WRITER, "gid");
+    private static final FieldDescriptor W_COMM = field(DecisionSchema.WRITER, "comm");
+    private static final FieldDescriptor W_EXE = field(DecisionSchema.WRITER, "exe");
+    private static final FieldDescriptor W_CGROUP_ID = field(DecisionSchema.WRITER, "cgroupId");
+    private static final FieldDescriptor W_CGROUP_PATH = field(DecisionSchema.WRITER, "cgroupPath");
+    private static final FieldDescriptor T_PID = field(DecisionSchema.TARGET, "pid");
+    private static final FieldDescriptor T_TGID = field(DecisionSchema.TARGET, "tgid");
+    private static final FieldDescriptor T_COMM = field(DecisionSchema.TARGET, "comm");
+    private static final FieldDescriptor C_ID = field(DecisionSchema.CGROUP_REF, "id");
+    private static final FieldDescriptor C_PATH = field(DecisionSchema.CGROUP_REF, "path");
+    private static final FieldDescriptor C_PATH_ERROR = field(DecisionSchema.CGROUP_REF, "pathError");
+    private static final FieldDescriptor E_RULE_ID = field(DecisionSchema.ENFORCEMENT, "ruleId");
+    private static final FieldDescriptor E_RULE_VERSION = field(DecisionSchema.ENFORCEMENT, "ruleVersion");
+    private static final FieldDescriptor E_BACKEND = field(DecisionSchema.ENFORCEMENT, "backend");
 
     private final DynamicMessage message;
 
@@ -34,24 +63,24 @@ public final class CelDecision {
 
     public static CelDecision of(AttachDecision decision) {
         DynamicMessage.Builder b = DynamicMessage.newBuilder(DecisionSchema.DECISION);
-        D.set(b, "eventId", decision.getEventId());
-        D.set(b, "node", decision.getNode());
-        D.set(b, "bootId", decision.getBootId());
-        D.set(b, "seq", decision.getSeq());
-        D.set(b, "kernelTimeNs", decision.getKernelTimeNs());
+        set(b, EVENT_ID, decision.getEventId());
+        set(b, NODE, decision.getNode());
+        set(b, BOOT_ID, decision.getBootId());
+        set(b, SEQ, decision.getSeq());
+        set(b, KERNEL_TIME_NS, decision.getKernelTimeNs());
         if (decision.getTimestamp() != null) {
-            D.set(b, "timestamp", timestamp(decision.getTimestamp().getEpochSecond(), decision.getTimestamp().getNano()));
+            set(b, TIMESTAMP, timestamp(decision.getTimestamp().getEpochSecond(), decision.getTimestamp().getNano()));
         }
-        D.set(b, "operation", decision.getOperation() == null ? null : decision.getOperation().name());
-        D.set(b, "writer", writer(decision.getWriter()));
-        D.set(b, "target", target(decision.getTarget()));
-        D.set(b, "source", cgroup(decision.getSource()));
-        D.set(b, "destination", cgroup(decision.getDestination()));
-        D.set(b, "outcome", decision.getOutcome() == null ? null : decision.getOutcome().name());
-        D.set(b, "errno", decision.getErrno());
-        D.set(b, "errnoName", decision.getErrnoName());
-        D.set(b, "enforcement", enforcement(decision.getEnforcement()));
-        D.set(b, "collectorVersion", decision.getCollectorVersion());
+        set(b, OPERATION, decision.getOperation() == null ? null : decision.getOperation().name());
+        set(b, WRITER, writer(decision.getWriter()));
+        set(b, TARGET, target(decision.getTarget()));
+        set(b, SOURCE, cgroup(decision.getSource()));
+        set(b, DESTINATION, cgroup(decision.getDestination()));
+        set(b, OUTCOME, decision.getOutcome() == null ? null : decision.getOutcome().name());
+        set(b, ERRNO, decision.getErrno());
+        set(b, ERRNO_NAME, decision.getErrnoName());
+        set(b, ENFORCEMENT, enforcement(decision.getEnforcement()));
+        set(b, COLLECTOR_VERSION, decision.getCollectorVersion());
         return new CelDecision(b.build());
     }
 
@@ -68,14 +97,14 @@ public final class CelDecision {
             return null;
         }
         DynamicMessage.Builder b = DynamicMessage.newBuilder(DecisionSchema.WRITER);
-        W.set(b, "pid", w.getPid());
-        W.set(b, "tgid", w.getTgid());
-        W.set(b, "uid", w.getUid());
-        W.set(b, "gid", w.getGid());
-        W.set(b, "comm", w.getComm());
-        W.set(b, "exe", w.getExe());
-        W.set(b, "cgroupId", w.getCgroupId());
-        W.set(b, "cgroupPath", w.getCgroupPath());
+        set(b, W_PID, w.getPid());
+        set(b, W_TGID, w.getTgid());
+        set(b, W_UID, w.getUid());
+        set(b, W_GID, w.getGid());
+        set(b, W_COMM, w.getComm());
+        set(b, W_EXE, w.getExe());
+        set(b, W_CGROUP_ID, w.getCgroupId());
+        set(b, W_CGROUP_PATH, w.getCgroupPath());
         return b.build();
     }
 
@@ -84,9 +113,9 @@ public final class CelDecision {
             return null;
         }
         DynamicMessage.Builder b = DynamicMessage.newBuilder(DecisionSchema.TARGET);
-        T.set(b, "pid", t.getPid());
-        T.set(b, "tgid", t.getTgid());
-        T.set(b, "comm", t.getComm());
+        set(b, T_PID, t.getPid());
+        set(b, T_TGID, t.getTgid());
+        set(b, T_COMM, t.getComm());
         return b.build();
     }
 
@@ -95,9 +124,9 @@ public final class CelDecision {
             return null;
         }
         DynamicMessage.Builder b = DynamicMessage.newBuilder(DecisionSchema.CGROUP_REF);
-        C.set(b, "id", c.getId());
-        C.set(b, "path", c.getPath());
-        C.set(b, "pathError", c.getPathError());
+        set(b, C_ID, c.getId());
+        set(b, C_PATH, c.getPath());
+        set(b, C_PATH_ERROR, c.getPathError());
         return b.build();
     }
 
@@ -106,29 +135,24 @@ public final class CelDecision {
             return null;
         }
         DynamicMessage.Builder b = DynamicMessage.newBuilder(DecisionSchema.ENFORCEMENT);
-        E.set(b, "ruleId", e.getRuleId());
-        E.set(b, "ruleVersion", e.getRuleVersion());
-        E.set(b, "backend", e.getBackend());
+        set(b, E_RULE_ID, e.getRuleId());
+        set(b, E_RULE_VERSION, e.getRuleVersion());
+        set(b, E_BACKEND, e.getBackend());
         return b.build();
     }
 
-    /** Sets the fields of one message type by name; a null (absent in Avro) stays unset so has() is false. */
-    private static final class Fields {
-        private final Descriptor type;
-
-        Fields(Descriptor type) {
-            this.type = type;
-        }
-
-        void set(DynamicMessage.Builder b, String name, Object value) {
-            if (value == null) {
-                return;
-            }
-            FieldDescriptor field = type.findFieldByName(name);
-            if (field == null) {
-                throw new IllegalStateException("no field " + name + " in " + type.getFullName());
-            }
+    /** Sets a field; a null (absent in Avro) stays unset, so has() is false for it. */
+    private static void set(DynamicMessage.Builder b, FieldDescriptor field, Object value) {
+        if (value != null) {
             b.setField(field, value instanceof CharSequence cs ? cs.toString() : value);
         }
+    }
+
+    private static FieldDescriptor field(Descriptor type, String name) {
+        FieldDescriptor field = type.findFieldByName(name);
+        if (field == null) {
+            throw new IllegalStateException("no field " + name + " in " + type.getFullName());
+        }
+        return field;
     }
 }

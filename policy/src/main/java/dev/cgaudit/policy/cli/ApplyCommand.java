@@ -19,10 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Make cgaudit.policy match the policy FILEs: validate them, read the current policy from the topic,",
-                "print the difference and publish only the changes, signed (each changed rule's version + 1).",
-                "The FILEs are the whole policy: a rule in force that none of them defines is DELETED.",
-                "An unchanged policy prints 'no changes' and publishes nothing."})
+        description = {"Make cgaudit.policy match the policy FILEs: validate them, read the current",
+                "policy from the topic, print the difference and publish only the changes,",
+                "signed (each changed rule's version + 1).",
+                "The FILEs are the whole policy: a rule in force that none of them defines",
+                "is DELETED. An unchanged policy prints 'no changes' and publishes nothing."})
 final class ApplyCommand extends PolicySubcommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "MigrationPolicy YAML files: together, the whole policy.")

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = {"Make an operator key pair (Ed25519): DIR/NAME.key (PKCS#8 PEM, mode 0600) and DIR/NAME.pub (X.509 PEM).",
-                "Sign with NAME.key (--key or $CGAUDIT_KEY); copy NAME.pub into the trust directory of every reader."})
+        description = {"Make an operator key pair (Ed25519): DIR/NAME.key (PKCS#8 PEM, mode 0600)",
+                "and DIR/NAME.pub (X.509 PEM). Sign with NAME.key (--key or $CGAUDIT_KEY);",
+                "copy NAME.pub into the trust directory of every reader of cgaudit.policy."})
 final class KeygenCommand extends PolicySubcommand {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the key files (created if missing).")

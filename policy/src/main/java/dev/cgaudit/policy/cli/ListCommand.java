@@ -12,9 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"Print the policy in force, as read from cgaudit.policy and verified against the trust store:",
-                "id, kind, subtree, mode, severity, version, author, issued at. With --history, also every accepted",
-                "version and every rejected command with the reason it was rejected."})
+        description = {"Print the policy in force, read from cgaudit.policy and verified against the",
+                "trust store: id, kind, subtree, mode, severity, version, author, issued at.",
+                "With --history, also every accepted version and every rejected command with",
+                "the reason it was rejected."})
 final class ListCommand extends PolicySubcommand {
 
     @Mixin

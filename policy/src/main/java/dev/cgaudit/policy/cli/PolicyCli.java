@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "policy",
         mixinStandardHelpOptions = true,
-        description = "Policy as code: validate, apply, switch modes, list. The topic cgaudit.policy is the source of truth.",
+        description = {"Policy as code: validate, apply, switch modes, list.",
+                "The topic cgaudit.policy is the source of truth."},
         subcommands = {ValidateCommand.class, ApplyCommand.class, SetModeCommand.class, ListCommand.class, KeygenCommand.class})
 public final class PolicyCli implements Callable<Integer> {
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /** The policy log as the CLI uses it: read and verified against the trust store, and published to. */
@@ -37,7 +38,7 @@ final class PolicyLogClient {
         } catch (IOException | InvalidKeyFileException e) {
             throw new CliFailure(PolicyCli.USAGE, "trust store " + trustDir + ": " + describe(e), e);
         }
-        return new PolicyLogClient(new PolicyTopic(env.bootstrap(kafka.bootstrap)), kafka.timeout, trustDir, trust);
+        return new PolicyLogClient(new PolicyTopic(env.bootstrap(kafka.bootstrap), kafka.topic, Map.of()), kafka.timeout, trustDir, trust);
     }
 
     Path trustDir() {

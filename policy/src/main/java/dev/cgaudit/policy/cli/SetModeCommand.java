@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "set-mode", mixinStandardHelpOptions = true,
-        description = {"Switch one rule between audit (report only) and enforce (the nodes deny) with one signed SET_MODE command.",
-                "Only the mode changes; the rule's version goes up by one. enforce -> audit raises a MODE_DOWNGRADE finding."})
+        description = {"Switch one rule between audit (report only) and enforce (the nodes deny)",
+                "with one signed SET_MODE command. Only the mode changes; the rule's version",
+                "goes up by one. enforce -> audit raises a MODE_DOWNGRADE finding."})
 final class SetModeCommand extends PolicySubcommand {
 
     @Parameters(index = "0", paramLabel = "RULE", description = "The rule id.")

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check policy files without touching Kafka: YAML, every field, CEL conditions (type-checked), ids unique across all FILEs.",
-                "Prints every error, each as FILE:LINE:COLUMN: FIELD: what was expected. Exit 0 when valid, 2 otherwise."})
+        description = {"Check policy files without touching Kafka: YAML, every field, CEL conditions",
+                "(type-checked), rule ids unique across all FILEs. Prints every error as",
+                "FILE:LINE:COLUMN: FIELD: what was expected. Exit 0 when valid, 2 otherwise."})
 final class ValidateCommand extends PolicySubcommand {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "MigrationPolicy YAML files, validated together.")

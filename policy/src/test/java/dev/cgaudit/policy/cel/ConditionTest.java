@@ -90,6 +90,18 @@ class ConditionTest {
     }
 
     @Test
+    void aMacroOverAHugeListStopsInsteadOfStallingTheHotPath() throws Exception {
+        String small = java.util.stream.IntStream.range(0, 10).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        String huge = java.util.stream.IntStream.range(0, 1_500).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+
+        assertThat(Condition.of(small + ".all(x, x != decision.errno)").test(CelDecision.of(SHELL_DENIED))).isTrue();
+        assertThatThrownBy(() -> Condition.of(huge + ".all(x, x >= decision.errno)").test(CelDecision.of(SYSTEMD_ALLOWED)))
+                .isInstanceOf(ConditionEvaluationException.class);
+    }
+
+    @Test
     void unresolvedPathsReadAsEmptyAndHasTellsThemApart() throws Exception {
         AttachDecision unresolved = allowed().setDestination(cgroup(null)).build();
         assertThat(Condition.of("decision.destination.path == ''").test(CelDecision.of(unresolved))).isTrue();
