@@ -1,6 +1,8 @@
 package dev.cgaudit.cli;
 
 import dev.cgaudit.collector.cli.CollectorCli;
+import dev.cgaudit.processor.cli.ProcessorCli;
+import dev.cgaudit.processor.cli.ReplayCli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
             "Audit trail, live policy and SOC alerts for cgroup attach decisions.",
             "Run 'cgaudit COMMAND --help' for the options of one command."
         },
-        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class},
+        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, ProcessorCli.class, ReplayCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",
