@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -54,12 +56,14 @@ public final class LiveJob {
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
     /**
+     * @param checkpointDir    where checkpoints go (a URI: file:///..., s3://...); the JobManager's memory
+     *                         holds only 5 MB, less than the buffered decisions of a busy fleet
      * @param policyEndOffsets end offsets of the policy topic when the job is built ({@link #policyEndOffsets});
      *                         decisions wait until the verifier has read that far
      */
     public record Config(String bootstrap, Topics topics, String groupId, String transactionalIdPrefix,
                          TrustedKeys trust, ProcessorSettings settings, Duration checkpointInterval,
-                         Map<Integer, Long> policyEndOffsets) {
+                         String checkpointDir, Map<Integer, Long> policyEndOffsets) {
         public Config {
             Objects.requireNonNull(bootstrap, "bootstrap");
             Objects.requireNonNull(topics, "topics");
@@ -68,6 +72,7 @@ public final class LiveJob {
             Objects.requireNonNull(trust, "trust");
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            Objects.requireNonNull(checkpointDir, "checkpointDir");
             policyEndOffsets = Map.copyOf(policyEndOffsets);
         }
     }
@@ -77,6 +82,10 @@ public final class LiveJob {
 
     /** Adds the whole live job to {@code env}; run it with {@code env.execute} / {@code executeAsync}. */
     public static void define(StreamExecutionEnvironment env, Config config) {
+        Configuration checkpoints = new Configuration();
+        checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        env.configure(checkpoints);
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().enableObjectReuse();
         ProcessorSettings settings = config.settings();

@@ -49,6 +49,7 @@ public final class Testbed implements AutoCloseable {
     public final Path trustDir;
     public final Path keyFile;
     public final CommandSigner signer;
+    private final Path checkpoints;
     private final List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>();
     private JobClient job;
 
@@ -67,6 +68,7 @@ public final class Testbed implements AutoCloseable {
         Files.createDirectories(trustDir);
         Files.copy(dir.resolve("keys/alice.pub"), trustDir.resolve("alice.pub"));
         this.keyFile = dir.resolve("keys/alice.key");
+        this.checkpoints = dir.resolve("checkpoints");
         this.signer = new CommandSigner(SigningKey.load(keyFile));
     }
 
@@ -103,7 +105,7 @@ public final class Testbed implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "processor-" + name, "cgaudit-" + name,
-                TrustedKeys.load(trustDir), SETTINGS, Duration.ofMillis(500),
+                TrustedKeys.load(trustDir), SETTINGS, Duration.ofMillis(500), checkpoints.toUri().toString(),
                 LiveJob.policyEndOffsets(kafka.bootstrapServers(), topics.policy(), Duration.ofSeconds(10))));
         job = env.executeAsync("cgaudit processor " + name);
         return job;

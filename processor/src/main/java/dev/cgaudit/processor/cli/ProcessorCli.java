@@ -57,6 +57,10 @@ public final class ProcessorCli implements Callable<Integer> {
             description = "Checkpoint interval, ISO-8601; violations become visible to read_committed readers at each checkpoint (default: ${DEFAULT-VALUE}).")
     private Duration checkpointInterval;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Where checkpoints are kept; must be reachable by every task manager (default: file://$TMPDIR/cgaudit-checkpoints).")
+    private String checkpointDir;
+
     @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "PT5S",
             description = "How late a decision may arrive within its Kafka partition and still be judged in order (default: ${DEFAULT-VALUE}).")
     private Duration outOfOrderness;
@@ -118,7 +122,8 @@ public final class ProcessorCli implements Callable<Integer> {
             return 2;
         }
         LiveJob.define(env, new LiveJob.Config(servers, Topics.DEFAULT, groupId, transactionalIdPrefix, keys, settings,
-                checkpointInterval, policyEnd));
+                checkpointInterval, checkpointDir != null ? checkpointDir
+                        : Path.of(System.getProperty("java.io.tmpdir"), "cgaudit-checkpoints").toUri().toString(), policyEnd));
         err.println("cgaudit processor: reading " + Topics.DEFAULT.decisions() + " at " + servers + " (flink " + flink
                 + ", parallelism " + parallelism + ", " + keys.size() + " trusted keys)");
         env.execute("cgaudit processor");

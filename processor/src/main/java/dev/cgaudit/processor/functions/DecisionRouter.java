@@ -178,6 +178,9 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             seqs.put(d.getBootId(), new SeqMark(seq + 1, micros));
         }
         long due = EventTime.roundUp(EventTime.millis(micros) + settings.nodeRetention().toMillis(), RETENTION_CHECK_MILLIS);
+        if (due <= ctx.timerService().currentWatermark()) {
+            return;   // BATCH at its end (or a very late decision): the next timer, or the end of the job, cleans up
+        }
         Long current = cleanupAt.value();
         if (current == null || current < due) {
             if (current != null) {

@@ -113,8 +113,11 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
         checkEnforcement(status, micros, ctx, out);
         long due = EventTime.roundUp(status.getTimestamp().toEpochMilli() + settings.nodeRetention().toMillis(),
                 settings.timerGranularity().toMillis());
+        if (due <= ctx.timerService().currentWatermark()) {
+            return;   // BATCH at its end: the job's end cleans up
+        }
         Long previous = cleanupAt.value();
-        if (previous != null) {
+        if (previous != null && previous != due) {
             ctx.timerService().deleteEventTimeTimer(previous);
         }
         ctx.timerService().registerEventTimeTimer(due);

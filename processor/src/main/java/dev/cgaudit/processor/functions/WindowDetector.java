@@ -120,9 +120,18 @@ public final class WindowDetector extends KeyedBroadcastProcessFunction<String, 
             }
             return;
         }
-        counted.update(window);
         long due = EventTime.roundUp(EventTime.millis(routed.timestampMicros()) + routed.withinMillis(),
                 settings.timerGranularity().toMillis());
+        if (due <= ctx.timerService().currentWatermark()) {
+            // Already expired (a late decision, or BATCH where the watermark is at the end): nothing can join it.
+            counted.clear();
+            cleanupAt.clear();
+            if (previousCleanup != null) {
+                ctx.timerService().deleteEventTimeTimer(previousCleanup);
+            }
+            return;
+        }
+        counted.update(window);
         if (previousCleanup == null || previousCleanup != due) {
             if (previousCleanup != null) {
                 ctx.timerService().deleteEventTimeTimer(previousCleanup);
