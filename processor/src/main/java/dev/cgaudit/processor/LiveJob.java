@@ -52,6 +52,13 @@ public final class LiveJob {
     public static final String VIOLATIONS_SINK_UID = "violations-sink";
     public static final String STATUS_SINK_UID = "status-sink";
 
+    /**
+     * The policy topic is quiet almost always, and its watermark (the newest issuedAt) would hold every
+     * decision back until it is marked idle. It need not: decisions already wait for the policy log at
+     * startup (the load gate), and a live command's issuedAt is "now", ahead of the decisions' watermark.
+     */
+    static final Duration POLICY_IDLENESS = Duration.ofSeconds(1);
+
     /** Below the broker's default transaction.max.timeout.ms (15 min), so the sink's transactions are accepted. */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
@@ -116,7 +123,7 @@ public final class LiveJob {
         SingleOutputStreamOperator<RuleChange> rules = env
                 .fromSource(policySource, WatermarkStrategy.<PolicyRecord>forBoundedOutOfOrderness(Duration.ZERO)
                         .withTimestampAssigner((r, kafkaTs) -> r.command() == null ? kafkaTs : r.command().getIssuedAt().toEpochMilli())
-                        .withIdleness(settings.idleness()), "policy from " + topics.policy())
+                        .withIdleness(POLICY_IDLENESS), "policy from " + topics.policy())
                 .uid(POLICY_SOURCE_UID).setParallelism(1)
                 .keyBy(r -> PolicyVerifier.KEY)
                 .process(new PolicyVerifier(config.trust(), settings.instanceName(), config.policyEndOffsets()))

@@ -106,7 +106,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        for (AttachDecision decision : buffer.drain(watermark)) {
+        for (AttachDecision decision : buffer.drain(ctx.getCurrentKey(), watermark)) {
             evaluate(decision, ctx, out);
         }
         Long cleanup = cleanupAt.value();
@@ -178,10 +178,17 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             seqs.put(d.getBootId(), new SeqMark(seq + 1, micros));
         }
         long due = EventTime.roundUp(EventTime.millis(micros) + settings.nodeRetention().toMillis(), RETENTION_CHECK_MILLIS);
-        if (due <= ctx.timerService().currentWatermark()) {
-            return;   // BATCH at its end (or a very late decision): the next timer, or the end of the job, cleans up
-        }
+        long watermark = ctx.timerService().currentWatermark();
         Long current = cleanupAt.value();
+        if (due <= watermark) {
+            // BATCH at its end registers nothing (the job's end discards state); a very late decision
+            // makes sure some timer will look at this node again.
+            if (current == null && watermark != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(watermark + 1);
+                cleanupAt.update(watermark + 1);
+            }
+            return;
+        }
         if (current == null || current < due) {
             if (current != null) {
                 ctx.timerService().deleteEventTimeTimer(current);

@@ -20,6 +20,9 @@ final class EventTimeBuffer<T> {
     private final Comparator<T> order;
     private final ToLongFunction<T> millis;
     private final long granularityMillis;
+    /** Keys drained at the current watermark: their other timers at this watermark have nothing to do. */
+    private final java.util.Set<Object> drainedAtWatermark = new java.util.HashSet<>();
+    private long drainWatermark = Long.MIN_VALUE;
 
     EventTimeBuffer(ListState<T> state, Comparator<T> order, ToLongFunction<T> millis, long granularityMillis) {
         this.state = state;
@@ -46,13 +49,30 @@ final class EventTimeBuffer<T> {
     void hold(T event, TimerService timers) throws Exception {
         long ms = millis.applyAsLong(event);
         state.add(event);
+        // A held event may be behind the watermark: the next drain of this key must look again.
+        drainWatermark = Long.MIN_VALUE;
         if (ms > timers.currentWatermark()) {
             timers.registerEventTimeTimer(EventTime.roundUp(ms, granularityMillis));
         }
     }
 
-    /** The buffered events the watermark has passed, in order; the rest stay buffered. */
-    List<T> drain(long watermark) throws Exception {
+    /**
+     * The buffered events the watermark has passed, in order; the rest stay buffered. A key's events
+     * are scanned once per watermark (one advance fires many of its rounded timers): without this a
+     * key with a deep buffer is rescanned for every timer, quadratic in a backlog.
+     */
+    List<T> drain(Object key, long watermark) throws Exception {
+        if (watermark != drainWatermark) {
+            drainedAtWatermark.clear();
+            drainWatermark = watermark;
+        }
+        if (!drainedAtWatermark.add(key)) {
+            return List.of();
+        }
+        return drain(watermark);
+    }
+
+    private List<T> drain(long watermark) throws Exception {
         Iterable<T> buffered = state.get();
         if (buffered == null) {
             return List.of();

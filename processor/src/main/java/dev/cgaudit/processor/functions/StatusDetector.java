@@ -88,7 +88,7 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        for (StatusEvent status : buffer.drain(watermark)) {
+        for (StatusEvent status : buffer.drain(ctx.getCurrentKey(), watermark)) {
             judge(status, ctx, out);
         }
         Long cleanup = cleanupAt.value();
@@ -113,10 +113,17 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
         checkEnforcement(status, micros, ctx, out);
         long due = EventTime.roundUp(status.getTimestamp().toEpochMilli() + settings.nodeRetention().toMillis(),
                 settings.timerGranularity().toMillis());
-        if (due <= ctx.timerService().currentWatermark()) {
-            return;   // BATCH at its end: the job's end cleans up
-        }
+        long watermark = ctx.timerService().currentWatermark();
         Long previous = cleanupAt.value();
+        if (due <= watermark) {
+            // BATCH at its end registers nothing (the job's end discards state); a very late status
+            // makes sure some timer will look at this node again.
+            if (previous == null && watermark != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(watermark + 1);
+                cleanupAt.update(watermark + 1);
+            }
+            return;
+        }
         if (previous != null && previous != due) {
             ctx.timerService().deleteEventTimeTimer(previous);
         }

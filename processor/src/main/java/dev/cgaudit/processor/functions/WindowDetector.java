@@ -60,15 +60,20 @@ public final class WindowDetector extends KeyedBroadcastProcessFunction<String, 
         if (!buffer.add(routed, ctx.timerService())) {
             late.inc();
             count(routed, ctx, out);
+            clearIfExpired(ctx.timerService().currentWatermark());
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyViolation> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        for (RoutedDecision routed : buffer.drain(watermark)) {
+        for (RoutedDecision routed : buffer.drain(ctx.getCurrentKey(), watermark)) {
             count(routed, ctx, out);
         }
+        clearIfExpired(watermark);
+    }
+
+    private void clearIfExpired(long watermark) throws Exception {
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup <= watermark) {
             counted.clear();
@@ -122,16 +127,16 @@ public final class WindowDetector extends KeyedBroadcastProcessFunction<String, 
         }
         long due = EventTime.roundUp(EventTime.millis(routed.timestampMicros()) + routed.withinMillis(),
                 settings.timerGranularity().toMillis());
+        counted.update(window);
         if (due <= ctx.timerService().currentWatermark()) {
-            // Already expired (a late decision, or BATCH where the watermark is at the end): nothing can join it.
-            counted.clear();
-            cleanupAt.clear();
+            // Behind the watermark (BATCH, or a late decision): no timer; the caller clears the window
+            // once the events ready now are counted (later ones in the same drain may still join it).
             if (previousCleanup != null) {
                 ctx.timerService().deleteEventTimeTimer(previousCleanup);
             }
+            cleanupAt.update(due);
             return;
         }
-        counted.update(window);
         if (previousCleanup == null || previousCleanup != due) {
             if (previousCleanup != null) {
                 ctx.timerService().deleteEventTimeTimer(previousCleanup);
