@@ -37,6 +37,8 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -92,7 +94,7 @@ public final class ProcessorBench {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
             LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), Topics.DEFAULT, "bench", "bench-" + System.nanoTime(),
-                    trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri().toString(),
+                    trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(5), dir.resolve("checkpoints").toUri().toString(),
                     LiveJob.policyEndOffsets(kafka.bootstrapServers(), Topic.POLICY.topicName(), Duration.ofSeconds(10))));
             long start = System.nanoTime();
             JobClient job = env.executeAsync("bench live");
@@ -104,15 +106,20 @@ public final class ProcessorBench {
             }
 
             if (modes.contains("replay")) {
-            Path file = dir.resolve("decisions.avro");
-            writeAvro(file, n);
+            // Two files, so both source subtasks read (one file is one split).
+            Path files = Files.createDirectories(dir.resolve("archive"));
+            writeAvro(files.resolve("part-0.avro"), n / 2, 43);
+            writeAvro(files.resolve("part-1.avro"), n - n / 2, 44);
             List<dev.cgaudit.processor.RuleChange> changes = RuleChanges.fromFile(BenchFleet.rules(), "bench");
-            ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2),
-                    new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000))), changes, ReplayJob.Range.ALL,
+            Configuration batch = new Configuration();
+            // BATCH sorts each keyed input in managed memory; the MiniCluster's default makes it spill to disk.
+            batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
+            ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
+                    new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
                     ProcessorSettings.DEFAULTS);   // warms up the JIT; its own MiniCluster
             long replayStart = System.nanoTime();
-            List<PolicyViolation> replayed = ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2),
-                    new ReplayInput.Files(List.of(file)), changes, ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
+            List<PolicyViolation> replayed = ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
+                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
             double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
             rows.add(row("replay (Avro file → BATCH p=2, collected)", n, replaySeconds, cores, REPLAY_GOAL,
                     replayed.size() + " violations"));
@@ -191,8 +198,8 @@ public final class ProcessorBench {
         return count;
     }
 
-    static Path writeAvro(Path file, int n) throws Exception {
-        BenchFleet fleet = new BenchFleet(43);
+    static Path writeAvro(Path file, int n, long seed) throws Exception {
+        BenchFleet fleet = new BenchFleet(seed);
         try (DataFileWriter<AttachDecision> writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class))) {
             writer.setCodec(CodecFactory.nullCodec());
             writer.create(AttachDecision.getClassSchema(), file.toFile());
