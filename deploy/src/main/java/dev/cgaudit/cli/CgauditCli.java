@@ -2,6 +2,8 @@ package dev.cgaudit.cli;
 
 import dev.cgaudit.collector.cli.CollectorCli;
 import dev.cgaudit.policy.cli.PolicyCli;
+import dev.cgaudit.processor.cli.ProcessorCli;
+import dev.cgaudit.processor.cli.ReplayCli;
 import dev.cgaudit.sink.cli.SinkCli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
             "Audit trail, live policy and SOC alerts for cgroup attach decisions.",
             "Run 'cgaudit COMMAND --help' for the options of one command."
         },
-        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, PolicyCli.class, SinkCli.class},
+        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, ProcessorCli.class, PolicyCli.class,
+            ReplayCli.class, SinkCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",

@@ -1,0 +1,75 @@
+package dev.cgaudit.processor;
+
+import dev.cgaudit.processor.functions.DecisionRouter;
+import dev.cgaudit.processor.functions.ModeDowngrades;
+import dev.cgaudit.processor.functions.StatusDetector;
+import dev.cgaudit.processor.functions.WindowDetector;
+import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.PolicyViolation;
+import dev.cgaudit.schema.StatusEvent;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The job graph both modes share: decisions, verified rule changes and collector statuses in,
+ * violations out. Sources and sinks are the caller's ({@link LiveJob}: Kafka; {@link
+ * dev.cgaudit.processor.replay.ReplayJob}: files or a Kafka time range, in BATCH), so the
+ * correlation itself is one piece of code whichever way it runs.
+ *
+ * <pre>
+ *  decisions ─keyBy(node)──▶ route-decisions (DecisionRouter) ─┬─▶ per-decision violations
+ *                               ▲ broadcast rules               └─ WINDOWED ─keyBy(rule|node|tgid)─▶ window-detector
+ *  rule changes ─broadcast──────┼───────────────────────────────────────────────────────────────────▲
+ *                               └──▶ status-detector ◀─keyBy(node)─ collector statuses
+ *  rule changes ──▶ mode-downgrades
+ * </pre>
+ */
+public final class DecisionJob {
+
+    public static final String ROUTER_UID = "route-decisions";
+    public static final String WINDOW_UID = "window-detector";
+    public static final String STATUS_UID = "status-detector";
+    public static final String DOWNGRADE_UID = "mode-downgrades";
+
+    private DecisionJob() {
+    }
+
+    /**
+     * @param statuses    collector statuses; null where the input has none (replay from files)
+     * @param awaitPolicy hold decisions until {@code rules} says the policy log is loaded; true for the
+     *                    live job, false where the rules are complete before any decision (BATCH replay)
+     */
+    public static DataStream<PolicyViolation> correlate(DataStream<AttachDecision> decisions, DataStream<RuleChange> rules,
+                                                        DataStream<StatusEvent> statuses, ProcessorSettings settings,
+                                                        boolean awaitPolicy) {
+        BroadcastStream<RuleChange> broadcastRules = rules.broadcast(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
+
+        SingleOutputStreamOperator<PolicyViolation> routed = decisions
+                .keyBy(AttachDecision::getNode)
+                .connect(broadcastRules)
+                .process(new DecisionRouter(settings, awaitPolicy))
+                .uid(ROUTER_UID).name("route decisions per rule (allowlist, containment, bypass, seq gaps)");
+
+        SingleOutputStreamOperator<PolicyViolation> windows = routed.getSideOutput(JobDescriptors.WINDOWED)
+                .keyBy(RoutedDecision::key)
+                .connect(broadcastRules)
+                .process(new WindowDetector(settings))
+                .uid(WINDOW_UID).name("denial-burst and churn windows per subject");
+
+        SingleOutputStreamOperator<PolicyViolation> downgrades = rules
+                .flatMap(new ModeDowngrades())
+                .uid(DOWNGRADE_UID).name("mode downgrades");
+
+        DataStream<PolicyViolation> violations = routed.union(windows, downgrades);
+        if (statuses == null) {
+            return violations;
+        }
+        SingleOutputStreamOperator<PolicyViolation> statusFindings = statuses
+                .keyBy(StatusEvent::getNode)
+                .connect(broadcastRules)
+                .process(new StatusDetector(settings, awaitPolicy))
+                .uid(STATUS_UID).name("collector loss and degraded enforcement from statuses");
+        return violations.union(statusFindings);
+    }
+}

@@ -1,0 +1,231 @@
+package dev.cgaudit.processor.functions;
+
+import dev.cgaudit.policy.Match;
+import dev.cgaudit.policy.PolicyRule;
+import dev.cgaudit.policy.RuleMatcher;
+import dev.cgaudit.processor.EventTime;
+import dev.cgaudit.processor.JobDescriptors;
+import dev.cgaudit.processor.ProcessorSettings;
+import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.processor.RuleChange;
+import dev.cgaudit.processor.SeqMark;
+import dev.cgaudit.processor.Violations;
+import dev.cgaudit.processor.policy.RuleBook;
+import dev.cgaudit.processor.policy.RuleTimeline;
+import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.Mode;
+import dev.cgaudit.schema.Outcome;
+import dev.cgaudit.schema.PolicyViolation;
+import dev.cgaudit.schema.Target;
+import dev.cgaudit.schema.ViolationKind;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by node: takes each node's decisions in event-time order (buffered until the watermark
+ * passes them) and, against the rule versions in force at each decision's time:
+ * <ul>
+ *   <li>judges allowlist and containment rules on the spot (UNAUTHORIZED_MIGRATION, SUBTREE_ESCAPE,
+ *       and ENFORCEMENT_BYPASS when the rule was in enforce mode and the kernel allowed it);</li>
+ *   <li>routes decisions that count towards denial-burst / churn rules to their subject
+ *       ({@link JobDescriptors#WINDOWED}), keyed rule + node + writer/target tgid;</li>
+ *   <li>checks the node's seq per boot and raises COLLECTOR_LOSS for a gap.</li>
+ * </ul>
+ * The broadcast side keeps every accepted rule version (the policy history), so versions apply by
+ * event time rather than by arrival.
+ */
+public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, AttachDecision, RuleChange, PolicyViolation> {
+
+    private static final long RETENTION_CHECK_MILLIS = 60_000;
+
+    private final ProcessorSettings settings;
+    private final boolean awaitPolicy;
+
+    private transient ListState<AttachDecision> bufferState;
+    private transient EventTimeBuffer<AttachDecision> buffer;
+    private transient MapState<String, SeqMark> seqs;
+    private transient ValueState<Long> cleanupAt;
+    private transient RuleMatcher matcher;
+    private transient RuleBook book;
+    private transient PolicyGate gate;
+    private transient List<RuleTimeline> candidates;
+    private transient Counter late;
+    private transient Counter routedCounter;
+
+    /** @param awaitPolicy hold events until the policy log is loaded (live); false in replay */
+    public DecisionRouter(ProcessorSettings settings, boolean awaitPolicy) {
+        this.settings = settings;
+        this.awaitPolicy = awaitPolicy;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        gate = new PolicyGate(awaitPolicy);
+        bufferState = getRuntimeContext().getListState(JobDescriptors.ROUTER_BUFFER);
+        buffer = new EventTimeBuffer<>(bufferState, EventTime.DECISION_ORDER, EventTime::millis,
+                settings.timerGranularity().toMillis());
+        seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
+        cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);
+        matcher = new RuleMatcher();
+        candidates = new ArrayList<>();
+        late = getRuntimeContext().getMetricGroup().counter("lateDecisions");
+        routedCounter = getRuntimeContext().getMetricGroup().counter("decisionsEvaluated");
+    }
+
+    @Override
+    public void processElement(AttachDecision decision, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
+        if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
+            buffer.hold(decision, ctx.timerService());
+            ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
+            return;
+        }
+        if (!buffer.add(decision, ctx.timerService())) {
+            // Later than the watermark (a node back from a long silence): evaluated now rather than
+            // dropped; its place in the node's order, and so in windows, may differ from a replay.
+            late.inc();
+            evaluate(decision, ctx, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyViolation> out) throws Exception {
+        if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
+            if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+                ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
+            }
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        for (AttachDecision decision : buffer.drain(ctx.getCurrentKey(), watermark)) {
+            evaluate(decision, ctx, out);
+        }
+        Long cleanup = cleanupAt.value();
+        if (cleanup != null && cleanup <= watermark) {
+            forgetQuietBoots(watermark, ctx);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(RuleChange change, Context ctx, Collector<PolicyViolation> out) throws Exception {
+        if (!PolicyGate.apply(change, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED),
+                ctx.getBroadcastState(JobDescriptors.RULES))) {
+            book = null;
+        }
+    }
+
+    private void evaluate(AttachDecision d, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
+        routedCounter.inc();
+        long micros = EventTime.micros(d.getTimestamp());
+        checkSeq(d, micros, ctx, out);
+        RuleBook rules = rules(ctx);
+        rules.candidates(d, candidates);
+        for (RuleTimeline timeline : candidates) {
+            RuleTimeline.Version inForce = timeline.at(micros);
+            if (inForce == null) {
+                continue;
+            }
+            PolicyRule rule = inForce.rule();
+            Match match = matcher.evaluate(rule, d);
+            if (!match.violated()) {
+                continue;
+            }
+            switch (rule.kind()) {
+                case ALLOWLIST, CONTAINMENT -> {
+                    out.collect(Violations.perDecision(rule, inForce.version(), d, match));
+                    if (rule.mode() == Mode.ENFORCE && d.getOutcome() == Outcome.ALLOWED) {
+                        out.collect(Violations.bypass(rule, inForce.version(), d, match));
+                    }
+                }
+                case DENIAL_BURST -> ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros,
+                        ViolationKind.DENIAL_BURST, d.getWriter().getTgid(),
+                        "writer " + d.getNode() + "/" + d.getWriter().getTgid() + " (" + d.getWriter().getComm() + ")"));
+                case CHURN -> {
+                    Target t = d.getTarget();
+                    ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros, ViolationKind.CHURN,
+                            t.getTgid(), "target " + d.getNode() + "/" + t.getTgid()
+                                    + (t.getComm() == null ? "" : " (" + t.getComm() + ")")));
+                }
+            }
+        }
+    }
+
+    private static RoutedDecision routed(PolicyRule rule, long version, AttachDecision d, long micros, ViolationKind kind,
+                                         int tgid, String subject) {
+        var threshold = rule.threshold().orElseThrow();
+        return new RoutedDecision(RoutedDecision.key(rule.id(), d.getNode(), tgid), rule.id(), version, rule.mode(),
+                rule.severity(), kind, rule.subtree().path(), threshold.count(), threshold.within().toMillis(),
+                subject, d.getEventId(), d.getNode(), micros, d.getOutcome());
+    }
+
+    /** Gaps only: the first seq seen of a boot is its baseline (a replay may start mid-boot). */
+    private void checkSeq(AttachDecision d, long micros, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
+        SeqMark mark = seqs.get(d.getBootId());
+        long seq = d.getSeq();
+        if (mark != null && seq > mark.nextSeq()) {
+            out.collect(Violations.seqGap(d, mark.nextSeq(), seq - 1, mark.lastSeenMicros()));
+        }
+        if (mark == null || seq >= mark.nextSeq()) {
+            seqs.put(d.getBootId(), new SeqMark(seq + 1, micros));
+        }
+        long due = EventTime.roundUp(EventTime.millis(micros) + settings.nodeRetention().toMillis(), RETENTION_CHECK_MILLIS);
+        long watermark = ctx.timerService().currentWatermark();
+        Long current = cleanupAt.value();
+        if (due <= watermark) {
+            // BATCH at its end registers nothing (the job's end discards state); a very late decision
+            // makes sure some timer will look at this node again.
+            if (current == null && watermark != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(watermark + 1);
+                cleanupAt.update(watermark + 1);
+            }
+            return;
+        }
+        if (current == null || current < due) {
+            if (current != null) {
+                ctx.timerService().deleteEventTimeTimer(current);
+            }
+            ctx.timerService().registerEventTimeTimer(due);
+            cleanupAt.update(due);
+        }
+    }
+
+    /** Drops the seq bookkeeping of boots not heard of for the retention period. */
+    private void forgetQuietBoots(long watermark, OnTimerContext ctx) throws Exception {
+        long retentionMillis = settings.nodeRetention().toMillis();
+        long latestDue = Long.MIN_VALUE;
+        for (Iterator<Map.Entry<String, SeqMark>> it = seqs.iterator(); it.hasNext(); ) {
+            SeqMark mark = it.next().getValue();
+            long due = EventTime.millis(mark.lastSeenMicros()) + retentionMillis;
+            if (due <= watermark) {
+                it.remove();
+            } else {
+                latestDue = Math.max(latestDue, due);
+            }
+        }
+        if (latestDue == Long.MIN_VALUE) {
+            // An emptied map is still an entry of the heap backend: clear() removes the key's state.
+            seqs.clear();
+            cleanupAt.clear();
+        } else {
+            long next = EventTime.roundUp(latestDue, RETENTION_CHECK_MILLIS);
+            ctx.timerService().registerEventTimeTimer(next);
+            cleanupAt.update(next);
+        }
+    }
+
+    private RuleBook rules(ReadOnlyContext ctx) throws Exception {
+        if (book == null) {
+            book = RuleBook.of(ctx.getBroadcastState(JobDescriptors.RULES).immutableEntries());
+        }
+        return book;
+    }
+}

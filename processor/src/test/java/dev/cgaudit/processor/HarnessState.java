@@ -1,0 +1,17 @@
+package dev.cgaudit.processor;
+
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+
+/** What a harness's operator still holds in keyed state (the broadcast harness has no numKeyedStateEntries). */
+public final class HarnessState {
+
+    private HarnessState() {
+    }
+
+    public static int keyedEntries(AbstractStreamOperatorTestHarness<?> harness) {
+        AbstractStreamOperator<?> operator = (AbstractStreamOperator<?>) harness.getOperator();
+        return ((HeapKeyedStateBackend<?>) operator.getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+}

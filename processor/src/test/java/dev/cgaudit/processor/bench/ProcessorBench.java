@@ -1,0 +1,229 @@
+package dev.cgaudit.processor.bench;
+
+import dev.cgaudit.policy.AllowEntry;
+import dev.cgaudit.policy.PolicyRule;
+import dev.cgaudit.policy.command.CommandSigner;
+import dev.cgaudit.policy.command.KeyFiles;
+import dev.cgaudit.policy.command.PolicyCommands;
+import dev.cgaudit.policy.command.SigningKey;
+import dev.cgaudit.policy.command.TrustStore;
+import dev.cgaudit.processor.LiveJob;
+import dev.cgaudit.processor.ProcessorSettings;
+import dev.cgaudit.processor.Topics;
+import dev.cgaudit.processor.policy.RuleChanges;
+import dev.cgaudit.processor.policy.TrustedKeys;
+import dev.cgaudit.processor.replay.ReplayInput;
+import dev.cgaudit.processor.replay.ReplayJob;
+import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.PolicyCommand;
+import dev.cgaudit.schema.PolicyViolation;
+import dev.cgaudit.schema.RuleKind;
+import dev.cgaudit.schema.Topic;
+import dev.cgaudit.schema.codec.EventCodec;
+import dev.cgaudit.testing.KafkaBrokerExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Decisions per second through the live job (MiniCluster, parallelism 2, from a pre-filled Kafka
+ * topic, violations to Kafka exactly-once) and through BATCH replay from an Avro file; prints a table.
+ *
+ * <pre>
+ * processor/bench/run.sh [DECISIONS]
+ * </pre>
+ */
+public final class ProcessorBench {
+
+    static final double LIVE_GOAL_PER_CORE = 100_000;
+    static final double REPLAY_GOAL = 300_000;
+    static final int PARTITIONS = 4;
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        String modes = args.length > 1 ? args[1] : "live,replay";
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<String[]> rows = new ArrayList<>();
+        Path dir = Files.createTempDirectory("cgaudit-bench-");
+
+        KafkaBrokerExtension kafka = new KafkaBrokerExtension().withPartitions(Topic.DECISIONS, PARTITIONS);
+        kafka.beforeAll(null);
+        try {
+            SigningKey key = SigningKey.of(KeyFiles.generate());
+            CommandSigner signer = new CommandSigner(key);
+            PolicyCommands commands = new PolicyCommands("bench", Clock.fixed(BenchFleet.T0.minusSeconds(3600), ZoneOffset.UTC));
+            List<PolicyRule> rules = new ArrayList<>(BenchFleet.rules());
+            // A marker rule: one violation per partition at the end tells when the live job is through.
+            rules.add(PolicyRule.builder("bench-end", RuleKind.ALLOWLIST, "/bench-end")
+                    .allow(AllowEntry.builder().exe("/nobody").build()).build());
+            List<PolicyCommand> policy = rules.stream().map(r -> signer.sign(commands.upsert(r, 1, "bench"))).toList();
+            if (modes.contains("live")) {
+            publish(kafka, Topic.POLICY.topicName(), policy.stream().map(c -> new Keyed(c.getRuleId(),
+                    EventCodec.of(PolicyCommand.class).encode(c), null)).toList());
+
+            System.err.printf("pre-filling %s with %,d decisions of %d nodes...%n", Topic.DECISIONS.topicName(), n, BenchFleet.NODES);
+            long fill = System.nanoTime();
+            prefill(kafka, n);
+            System.err.printf("pre-filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
+            }
+
+            if (modes.contains("live")) {
+            Configuration conf = new Configuration();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+            TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
+            LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), Topics.DEFAULT, "bench", "bench-" + System.nanoTime(),
+                    trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(5), dir.resolve("checkpoints").toUri().toString(),
+                    LiveJob.policyEndOffsets(kafka.bootstrapServers(), Topic.POLICY.topicName(), Duration.ofSeconds(10))));
+            long start = System.nanoTime();
+            JobClient job = env.executeAsync("bench live");
+            long violations = awaitEndMarkers(kafka, job);
+            double liveSeconds = (System.nanoTime() - start) / 1e9;
+            job.cancel().get();
+            rows.add(row("live (Kafka → MiniCluster p=2 → Kafka EOS)", n, liveSeconds, cores, LIVE_GOAL_PER_CORE * cores,
+                    violations + " violations"));
+            }
+
+            if (modes.contains("replay")) {
+            // Two files, so both source subtasks read (one file is one split).
+            Path files = Files.createDirectories(dir.resolve("archive"));
+            writeAvro(files.resolve("part-0.avro"), n / 2, 43);
+            writeAvro(files.resolve("part-1.avro"), n - n / 2, 44);
+            List<dev.cgaudit.processor.RuleChange> changes = RuleChanges.fromFile(BenchFleet.rules(), "bench");
+            Configuration batch = new Configuration();
+            // BATCH sorts each keyed input in managed memory; the MiniCluster's default makes it spill to disk.
+            batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
+            ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
+                    new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
+                    ProcessorSettings.DEFAULTS);   // warms up the JIT; its own MiniCluster
+            long replayStart = System.nanoTime();
+            List<PolicyViolation> replayed = ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
+                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
+            double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
+            rows.add(row("replay (Avro file → BATCH p=2, collected)", n, replaySeconds, cores, REPLAY_GOAL,
+                    replayed.size() + " violations"));
+            }
+        } finally {
+            kafka.afterAll(null);
+        }
+        print(rows, cores);
+        System.exit(0);
+    }
+
+    record Keyed(String key, byte[] value, Integer partition) {
+    }
+
+    static void prefill(KafkaBrokerExtension kafka, int n) throws Exception {
+        EventCodec<AttachDecision> codec = EventCodec.of(AttachDecision.class);
+        BenchFleet fleet = new BenchFleet(42);
+        var props = kafka.producerProperties();
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < n; i++) {
+                AttachDecision d = fleet.next();
+                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), d.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(d)));
+            }
+            // One marker violation per partition, then a tail far later so every partition's watermark passes it.
+            for (int p = 0; p < PARTITIONS; p++) {
+                AttachDecision last = fleet.next();
+                AttachDecision marker = AttachDecision.newBuilder(last).setNode("end-" + p).setEventId("end-" + p + "/boot/0")
+                        .setSeq(0).setTimestamp(last.getTimestamp().plusSeconds(1))
+                        .setDestination(dev.cgaudit.schema.CgroupRef.newBuilder().setId(3).setPath("/bench-end").build()).build();
+                AttachDecision tail = AttachDecision.newBuilder(marker).setEventId("end-" + p + "/boot/1").setSeq(1)
+                        .setTimestamp(last.getTimestamp().plusSeconds(3600)).setDestination(
+                                dev.cgaudit.schema.CgroupRef.newBuilder().setId(4).setPath("/tail").build()).build();
+                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), p, marker.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(marker)));
+                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), p, tail.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(tail)));
+            }
+            producer.flush();
+        }
+    }
+
+    static void publish(KafkaBrokerExtension kafka, String topic, List<Keyed> records) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
+            for (Keyed r : records) {
+                producer.send(new ProducerRecord<>(topic, r.partition(), r.key().getBytes(StandardCharsets.UTF_8), r.value())).get();
+            }
+        }
+    }
+
+    /** Reads violations (read_committed) until the marker rule has fired once per partition; returns how many were read. */
+    static long awaitEndMarkers(KafkaBrokerExtension kafka, JobClient job) throws Exception {
+        EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
+        Set<String> markers = new HashSet<>();
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("bench-reader"))) {
+            consumer.subscribe(List.of(Topic.VIOLATIONS.topicName()));
+            while (markers.size() < PARTITIONS) {
+                var status = job.getJobStatus().get();
+                if (status.isGloballyTerminalState()) {
+                    throw new IllegalStateException("the live job ended (" + status + ") before it was through: "
+                            + job.getJobExecutionResult().handle((r, e) -> e).get());
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    count++;
+                    if ("bench-end".equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        try {
+                            markers.add(codec.decode(r.value()).getNodes().get(0));
+                        } catch (dev.cgaudit.schema.codec.DecodeException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    static Path writeAvro(Path file, int n, long seed) throws Exception {
+        BenchFleet fleet = new BenchFleet(seed);
+        try (DataFileWriter<AttachDecision> writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class))) {
+            writer.setCodec(CodecFactory.nullCodec());
+            writer.create(AttachDecision.getClassSchema(), file.toFile());
+            for (int i = 0; i < n; i++) {
+                writer.append(fleet.next());
+            }
+        }
+        return file;
+    }
+
+    static String[] row(String mode, long n, double seconds, int cores, double goal, String note) {
+        double rate = n / seconds;
+        return new String[] {mode, String.format(Locale.ROOT, "%,d", n), String.format(Locale.ROOT, "%.2f", seconds),
+                String.format(Locale.ROOT, "%,.0f", rate), String.format(Locale.ROOT, "%,.0f", rate / cores),
+                String.format(Locale.ROOT, "%,.0f", goal), String.format(Locale.ROOT, "%.2f", rate / goal), note};
+    }
+
+    static void print(List<String[]> rows, int cores) {
+        String format = "| %-44s | %11s | %7s | %12s | %14s | %9s | %13s | %-18s |%n";
+        System.out.printf("cores: %d (Runtime.availableProcessors)%n", cores);
+        System.out.printf(format, "mode", "decisions", "seconds", "decisions/s", "decisions/s/core", "goal/s", "ratio to goal", "output");
+        System.out.printf(format, "-".repeat(44), "-".repeat(11), "-".repeat(7), "-".repeat(12), "-".repeat(14), "-".repeat(9), "-".repeat(13), "-".repeat(18));
+        for (String[] r : rows) {
+            System.out.printf(format, (Object[]) r);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.cgaudit.processor.functions;
+
+import static dev.cgaudit.processor.Moves.T0;
+import static dev.cgaudit.processor.Moves.byShell;
+import static dev.cgaudit.processor.Moves.denied;
+import static dev.cgaudit.processor.Moves.move;
+import static dev.cgaudit.processor.Moves.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgaudit.processor.EventTime;
+import dev.cgaudit.processor.HarnessState;
+import dev.cgaudit.processor.JobDescriptors;
+import dev.cgaudit.processor.ProcessorSettings;
+import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.processor.RuleChange;
+import dev.cgaudit.processor.Rules;
+import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.Mode;
+import dev.cgaudit.schema.PolicyViolation;
+import dev.cgaudit.schema.ViolationKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DecisionRouterTest {
+
+    static final ProcessorSettings SETTINGS = ProcessorSettings.DEFAULTS.withNodeRetention(Duration.ofMinutes(10));
+
+    KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> harness;
+
+    KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> router(boolean awaitPolicy) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new DecisionRouter(SETTINGS, awaitPolicy),
+                AttachDecision::getNode, Types.STRING, JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
+        return harness;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    static void send(KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> h,
+                     AttachDecision.Builder d) throws Exception {
+        AttachDecision decision = d.build();
+        h.processElement(decision, EventTime.millis(decision));
+    }
+
+    static void rule(KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> h,
+                     RuleChange change) throws Exception {
+        h.processBroadcastElement(change, EventTime.millis(change.issuedAtMicros()));
+    }
+
+    /** Both inputs: the operator's watermark is the lower of the two. */
+    static void advance(KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> h, long ms)
+            throws Exception {
+        h.processWatermark(ms);
+        h.processBroadcastWatermark(ms);
+    }
+
+    static Instant at(int seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    @Test
+    void an_allowlist_violation_is_raised_once_the_watermark_passes_the_decision() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0.minusSeconds(60)));
+
+        send(h, byShell(move("node-a", 0, at(1), "/user.slice", "/system.slice/nginx.service"), 5000));
+        assertThat(h.extractOutputValues()).as("held until the watermark passes it").isEmpty();
+
+        advance(h, EventTime.millis(EventTime.micros(at(2))));
+        List<PolicyViolation> out = h.extractOutputValues();
+        assertThat(out).singleElement().satisfies(v -> {
+            assertThat(v.getKind()).isEqualTo(ViolationKind.UNAUTHORIZED_MIGRATION);
+            assertThat(v.getRuleId()).isEqualTo("system-slice-managers");
+            assertThat(v.getRuleVersion()).isEqualTo(1);
+            assertThat(v.getMode()).isEqualTo(Mode.AUDIT);
+            assertThat(v.getDecisionIds()).containsExactly("node-a/" + dev.cgaudit.processor.Moves.BOOT + "/0");
+            assertThat(v.getExplanation()).contains("matched none of 1 allow entry").contains("exe /usr/bin/bash");
+        });
+    }
+
+    @Test
+    void systemd_moving_into_system_slice_is_no_violation() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.ENFORCE), 1, T0.minusSeconds(60)));
+        send(h, move("node-a", 0, at(1), "/user.slice", "/system.slice/nginx.service"));
+        advance(h, Long.MAX_VALUE);
+        assertThat(h.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void rule_versions_apply_by_event_time_not_by_arrival() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0));
+        // v2 arrives before the decisions, but is in force only from T0+10s.
+        rule(h, Rules.setMode(Rules.managers(Mode.ENFORCE), Mode.AUDIT, 2, at(10)));
+
+        send(h, byShell(move("node-a", 0, at(5), "/user.slice", "/system.slice/a.service"), 5000));
+        send(h, byShell(move("node-a", 1, at(15), "/user.slice", "/system.slice/a.service"), 5000));
+        advance(h, Long.MAX_VALUE);
+
+        List<PolicyViolation> out = h.extractOutputValues();
+        assertThat(out).extracting(PolicyViolation::getKind, PolicyViolation::getRuleVersion, PolicyViolation::getMode)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ViolationKind.UNAUTHORIZED_MIGRATION, 1L, Mode.AUDIT),
+                        org.assertj.core.groups.Tuple.tuple(ViolationKind.UNAUTHORIZED_MIGRATION, 2L, Mode.ENFORCE),
+                        org.assertj.core.groups.Tuple.tuple(ViolationKind.ENFORCEMENT_BYPASS, 2L, Mode.ENFORCE));
+    }
+
+    @Test
+    void a_denied_attempt_against_an_enforced_rule_is_a_violation_but_no_bypass() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.ENFORCE), 1, T0));
+        send(h, denied(byShell(move("node-a", 0, at(5), "/user.slice", "/system.slice/a.service"), 5000)));
+        advance(h, Long.MAX_VALUE);
+        assertThat(h.extractOutputValues()).extracting(PolicyViolation::getKind, v -> v.getOutcomes().get(0).name())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ViolationKind.UNAUTHORIZED_MIGRATION, "DENIED"));
+    }
+
+    @Test
+    void moving_a_process_out_of_a_contained_subtree_is_an_escape() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.userContainment(Mode.AUDIT), 1, T0));
+        send(h, move("node-a", 0, at(1), "/user.slice/user-1000.slice", "/system.slice/x.service"));
+        send(h, move("node-a", 1, at(2), "/user.slice/user-1000.slice", "/user.slice/user-1001.slice"));
+        advance(h, Long.MAX_VALUE);
+        assertThat(h.extractOutputValues()).singleElement().satisfies(v -> {
+            assertThat(v.getKind()).isEqualTo(ViolationKind.SUBTREE_ESCAPE);
+            assertThat(v.getSubtree()).isEqualTo("/user.slice");
+            assertThat(v.getExplanation()).contains("lies outside /user.slice");
+        });
+    }
+
+    @Test
+    void burst_and_churn_decisions_are_routed_to_their_subject_not_to_the_rule() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.probing(), 1, T0));
+        rule(h, Rules.upsert(Rules.bouncing(), 1, T0));
+        send(h, denied(byShell(move("node-a", 0, at(1), null, "/x"), 5000)));
+        send(h, target(move("node-a", 1, at(2), "/a", "/b"), 777));
+        send(h, denied(byShell(move("node-b", 0, at(3), null, "/x"), 6000)));
+        advance(h, Long.MAX_VALUE);
+
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(h.getSideOutput(JobDescriptors.WINDOWED)).extracting(StreamRecord::getValue).extracting(RoutedDecision::key)
+                .containsExactly("probing|node-a|5000", "bouncing|node-a|777", "probing|node-b|6000");
+    }
+
+    @Test
+    void a_gap_in_a_nodes_seq_is_collector_loss_and_reordering_within_the_bound_is_not() throws Exception {
+        var h = router(false);
+        send(h, move("node-a", 0, at(1), "/a", "/b"));
+        send(h, move("node-a", 2, at(3), "/a", "/b"));   // arrives before seq 1: no gap once sorted
+        send(h, move("node-a", 1, at(2), "/a", "/b"));
+        send(h, move("node-a", 6, at(6), "/a", "/b"));   // 3, 4, 5 never arrive
+        advance(h, Long.MAX_VALUE);
+
+        assertThat(h.extractOutputValues()).singleElement().satisfies(v -> {
+            assertThat(v.getKind()).isEqualTo(ViolationKind.COLLECTOR_LOSS);
+            assertThat(v.getRuleId()).isEqualTo("builtin:collector-loss");
+            assertThat(v.getCount()).isEqualTo(3);
+            assertThat(v.getExplanation()).startsWith("seq 3..5 of node-a/");
+        });
+    }
+
+    @Test
+    void a_nodes_state_and_timers_are_gone_once_it_has_been_quiet_for_the_retention() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0));
+        send(h, move("node-a", 0, at(1), "/a", "/b"));
+        send(h, move("node-a", 1, at(2), "/a", "/b"));
+        advance(h, EventTime.millis(EventTime.micros(at(3))));
+        assertThat(HarnessState.keyedEntries(h)).as("seq bookkeeping kept while the node may still speak").isPositive();
+
+        advance(h, EventTime.millis(EventTime.micros(at(2).plus(SETTINGS.nodeRetention()).plusSeconds(61))));
+        assertThat(HarnessState.keyedEntries(h)).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void until_the_policy_is_loaded_decisions_wait_even_past_the_watermark() throws Exception {
+        var h = router(true);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0));
+        send(h, byShell(move("node-a", 0, at(1), "/user.slice", "/system.slice/a.service"), 5000));
+        advance(h, Long.MAX_VALUE - 1);
+        assertThat(h.extractOutputValues()).isEmpty();
+
+        rule(h, RuleChange.policyLoaded());
+        h.setProcessingTime(PolicyGate.recheckAt(0) + PolicyGate.RECHECK_MILLIS);
+        assertThat(h.extractOutputValues()).extracting(PolicyViolation::getKind).containsExactly(ViolationKind.UNAUTHORIZED_MIGRATION);
+    }
+}
