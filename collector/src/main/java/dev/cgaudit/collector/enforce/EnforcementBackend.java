@@ -42,5 +42,9 @@ public interface EnforcementBackend extends AutoCloseable {
 
         /** Called only when {@link #probe()} said available. */
         EnforcementBackend open() throws Exception;
+
+        /** Releases what a successful probe holds when another backend was chosen. */
+        default void discard() {
+        }
     }
 }

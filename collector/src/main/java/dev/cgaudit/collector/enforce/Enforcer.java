@@ -65,6 +65,8 @@ public final class Enforcer implements AutoCloseable {
                 } catch (Exception e) {
                     probe = new BackendProbe(c.name(), false, "probed fine but could not be opened: " + e.getMessage());
                 }
+            } else if (probe.available()) {
+                c.discard();
             }
             probes.add(probe.toCapability());
         }

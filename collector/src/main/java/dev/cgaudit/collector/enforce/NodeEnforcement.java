@@ -75,7 +75,8 @@ public final class NodeEnforcement implements EnforcementHealth, AutoCloseable {
      * kernel does (hook absent, lsm programs refused); dac is the fallback.
      */
     static List<EnforcementBackend.Candidate> candidates(Optional<Path> mount, EnforcerStateFile stateFile) {
-        return List.of(DacBackend.candidate(mount, stateFile));
+        return List.of(BpfLsmCgroupAttachBackend.candidate(mount), BpfLsmFileBackend.candidate(mount),
+                DacBackend.candidate(mount, stateFile));
     }
 
     /**
