@@ -3,6 +3,7 @@ package dev.cgaudit.collector.enforce;
 import dev.cgaudit.policy.AllowEntry;
 import dev.cgaudit.policy.PolicyRule;
 import dev.cgaudit.policy.Subtree;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -112,7 +113,7 @@ final class BpfRulePlanner {
             }
         }
         for (String comm : e.comm()) {
-            if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= BpfEnforceLayout.COMM_LEN) {
+            if (comm.getBytes(StandardCharsets.UTF_8).length >= BpfEnforceLayout.COMM_LEN) {
                 overreach.add(label + ": comm " + comm + " is longer than the kernel's 15 characters, so no task has it");
             }
         }

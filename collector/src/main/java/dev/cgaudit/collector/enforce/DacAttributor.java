@@ -55,10 +55,18 @@ final class DacAttributor {
         List<EnforcedRule> covering = new ArrayList<>();
         for (CheckedFile f : checked) {
             DacSnapshot.Controlled c = controlled.get(f.cgroup(), f.file());
+            if (c != null) {
+                covering.addAll(c.rules());
+            }
+        }
+        if (covering.isEmpty()) {
+            return Optional.empty(); // none of the files the kernel checked is ours: not our denial
+        }
+        for (CheckedFile f : checked) {
+            DacSnapshot.Controlled c = controlled.get(f.cgroup(), f.file());
             FileOwnership baseline;
             if (c != null) {
                 baseline = c.file().original();
-                covering.addAll(c.rules());
             } else {
                 try {
                     baseline = FileOwnership.read(ControlledFile.directory(mount, f.cgroup()).resolve(f.file()));

@@ -150,8 +150,9 @@ public final class DacBackend implements EnforcementBackend {
         return attributor.attribute(decision);
     }
 
-    /** Problems not tied to a rule in enforce mode: failed restores of files whose rule is gone. */
-    List<String> unassignedProblems() {
+    /** Failed restores of files whose rule is gone (they stay recorded and are retried every pass). */
+    @Override
+    public List<String> problems() {
         return unassignedProblems;
     }
 

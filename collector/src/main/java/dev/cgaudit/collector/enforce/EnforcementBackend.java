@@ -30,6 +30,11 @@ public interface EnforcementBackend extends AutoCloseable {
      */
     Optional<Enforcement> attribute(AttachDecision decision);
 
+    /** Problems of the latest pass not tied to a rule in enforce mode (e.g. a failed restore); none by default. */
+    default List<String> problems() {
+        return List.of();
+    }
+
     /** Undoes everything this backend applied (restores the node as it was). */
     @Override
     void close();

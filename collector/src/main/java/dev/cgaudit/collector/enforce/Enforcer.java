@@ -117,8 +117,8 @@ public final class Enforcer implements AutoCloseable {
     /** Problems of the latest pass not tied to a rule in enforce mode (failed restores, a failed pass). */
     public List<String> problems() {
         List<String> all = new ArrayList<>();
-        if (backend instanceof DacBackend dac) {
-            all.addAll(dac.unassignedProblems());
+        if (backend != null) {
+            all.addAll(backend.problems());
         }
         if (passFailure != null) {
             all.add(passFailure);

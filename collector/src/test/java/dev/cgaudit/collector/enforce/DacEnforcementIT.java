@@ -3,6 +3,7 @@ package dev.cgaudit.collector.enforce;
 import static dev.cgaudit.collector.enforce.DelegatedTree.DELEGATE;
 import static dev.cgaudit.collector.enforce.DelegatedTree.DELEGATED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -164,7 +166,7 @@ class DacEnforcementIT {
                     assertEnforcingStatus(s, "dst-managers", 2)));
             assertThat(status.all()).flatMap(StatusEvent::getPolicyCommands)
                     .extracting(PolicyCommandResult::getCommandId, PolicyCommandResult::getAccepted)
-                    .contains(org.assertj.core.groups.Tuple.tuple(toEnforce.getCommandId(), true));
+                    .contains(tuple(toEnforce.getCommandId(), true));
 
             // a command nobody trusts changes nothing and is reported with its reason
             PolicyOperator mallory = new PolicyOperator(KAFKA.bootstrapServers());
@@ -179,7 +181,7 @@ class DacEnforcementIT {
 
             // audit again: every file back exactly, including the one made while enforcing
             operator.setMode(audit.withMode(Mode.ENFORCE), Mode.AUDIT, 3);
-            Map<String, FileOwnership> expected = new java.util.TreeMap<>(originals);
+            Map<String, FileOwnership> expected = new TreeMap<>(originals);
             expected.put("dst/late/cgroup.procs", DELEGATED);
             expected.put("dst/late/cgroup.threads", DELEGATED);
             await().atMost(CHANGE).untilAsserted(() -> assertThat(tree.files()).isEqualTo(expected));
@@ -218,7 +220,7 @@ class DacEnforcementIT {
 
             // the originals were known only from the state file the killed run wrote
             operator.setMode(enforce, Mode.AUDIT, 2);
-            Map<String, FileOwnership> expected = new java.util.TreeMap<>(originals);
+            Map<String, FileOwnership> expected = new TreeMap<>(originals);
             expected.put("dst/late/cgroup.procs", DELEGATED);
             expected.put("dst/late/cgroup.threads", DELEGATED);
             await().atMost(CHANGE).untilAsserted(() -> assertThat(tree.files()).isEqualTo(expected));
@@ -231,7 +233,7 @@ class DacEnforcementIT {
         }
         operator.setMode(enforce, Mode.AUDIT, 4);
         assertThat(tree.dstFiles().values()).allMatch(enforcedFile()::equals);
-        Map<String, FileOwnership> expected = new java.util.TreeMap<>(originals);
+        Map<String, FileOwnership> expected = new TreeMap<>(originals);
         expected.put("dst/late/cgroup.procs", DELEGATED);
         expected.put("dst/late/cgroup.threads", DELEGATED);
 
