@@ -194,10 +194,65 @@ abstract class BpfLsmBackend implements EnforcementBackend {
         }
     }
 
+    /** What must hold before the object is even loaded; the reason when it does not. */
+    @FunctionalInterface
+    interface Precondition {
+        Optional<String> unmet() throws BpfException;
+    }
+
+    /** Makes the backend around the object the probe loaded and attached. */
+    @FunctionalInterface
+    interface Factory {
+        EnforcementBackend open(Path mount, BpfObject attached) throws BpfException;
+    }
+
     /**
-     * Loads and attaches {@code resource} (every program in it) as the probe: the kernel either
-     * accepts the LSM programs or says why not (EPERM where lsm programs are refused).
+     * A candidate whose probe is the real thing: load and attach {@code resource} (after
+     * {@code precondition}); the kernel accepts the lsm programs or says why not. The attached
+     * object is handed to the backend, or released when another backend is chosen.
      */
+    static Candidate candidate(String name, String resource, Optional<Path> mount, Precondition precondition,
+            String attachedDetail, Factory factory) {
+        return new Candidate() {
+            private BpfObject probed;
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public BackendProbe probe() {
+                if (mount.isEmpty()) {
+                    return new BackendProbe(name, false, "no cgroup2 mount in /proc/self/mountinfo");
+                }
+                try {
+                    Optional<String> unmet = precondition.unmet();
+                    if (unmet.isPresent()) {
+                        return new BackendProbe(name, false, unmet.get());
+                    }
+                    probed = loadAndAttach(resource);
+                    return new BackendProbe(name, true, attachedDetail);
+                } catch (BpfException e) {
+                    return new BackendProbe(name, false, e.getMessage() + activeLsms());
+                }
+            }
+
+            @Override
+            public void discard() {
+                if (probed != null) {
+                    probed.close();
+                }
+            }
+
+            @Override
+            public EnforcementBackend open() throws BpfException {
+                return factory.open(mount.orElseThrow(), probed);
+            }
+        };
+    }
+
+    /** Loads and attaches every program of {@code resource}. */
     static BpfObject loadAndAttach(String resource) throws BpfException {
         LibBpf lib = LibBpf.load();
         BpfObject obj = BpfObject.openMem(lib, resource.replace(".bpf.o", ""), BpfResources.read(resource));

@@ -35,42 +35,9 @@ final class BpfLsmCgroupAttachBackend extends BpfLsmBackend {
     }
 
     static Candidate candidate(Optional<Path> mount) {
-        return new Candidate() {
-            private BpfObject probed;
-
-            @Override
-            public String name() {
-                return NAME;
-            }
-
-            @Override
-            public BackendProbe probe() {
-                if (mount.isEmpty()) {
-                    return new BackendProbe(NAME, false, "no cgroup2 mount in /proc/self/mountinfo");
-                }
-                try {
-                    KernelCapability hook = KernelCapabilities.lsmCgroupAttach(LibBpf.load());
-                    if (!hook.available()) {
-                        return new BackendProbe(NAME, false, hook.detail());
-                    }
-                    probed = loadAndAttach(OBJECT);
-                    return new BackendProbe(NAME, true, "loaded and attached lsm.s/cgroup_attach");
-                } catch (BpfException e) {
-                    return new BackendProbe(NAME, false, e.getMessage() + activeLsms());
-                }
-            }
-
-            @Override
-            public void discard() {
-                if (probed != null) {
-                    probed.close();
-                }
-            }
-
-            @Override
-            public EnforcementBackend open() throws BpfException {
-                return new BpfLsmCgroupAttachBackend(mount.orElseThrow(), probed);
-            }
-        };
+        return candidate(NAME, OBJECT, mount, () -> {
+            KernelCapability hook = KernelCapabilities.lsmCgroupAttach(LibBpf.load());
+            return hook.available() ? Optional.empty() : Optional.of(hook.detail());
+        }, "loaded and attached lsm.s/cgroup_attach", BpfLsmCgroupAttachBackend::new);
     }
 }

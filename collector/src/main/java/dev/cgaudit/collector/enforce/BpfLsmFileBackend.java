@@ -33,38 +33,7 @@ final class BpfLsmFileBackend extends BpfLsmBackend {
     }
 
     static Candidate candidate(Optional<Path> mount) {
-        return new Candidate() {
-            private BpfObject probed;
-
-            @Override
-            public String name() {
-                return NAME;
-            }
-
-            @Override
-            public BackendProbe probe() {
-                if (mount.isEmpty()) {
-                    return new BackendProbe(NAME, false, "no cgroup2 mount in /proc/self/mountinfo");
-                }
-                try {
-                    probed = loadAndAttach(OBJECT);
-                    return new BackendProbe(NAME, true, "loaded and attached lsm/file_open and lsm/file_permission");
-                } catch (BpfException e) {
-                    return new BackendProbe(NAME, false, e.getMessage() + activeLsms());
-                }
-            }
-
-            @Override
-            public void discard() {
-                if (probed != null) {
-                    probed.close();
-                }
-            }
-
-            @Override
-            public EnforcementBackend open() throws BpfException {
-                return new BpfLsmFileBackend(mount.orElseThrow(), probed);
-            }
-        };
+        return candidate(NAME, OBJECT, mount, Optional::empty, "loaded and attached lsm/file_open and lsm/file_permission",
+                BpfLsmFileBackend::new);
     }
 }
