@@ -11,6 +11,13 @@
 # relocates every field access against the running kernel's BTF at load time, so the build kernel
 # only has to be recent enough to know the types used (kernfs_node, clone_args, ...).
 #
+# The enforcer's programs (enforce_*.bpf.c, sharing enforce.h/enforce_common.h) are compiled here
+# too. enforce_attach.bpf.c attaches to the cgroup_attach LSM hook proposed upstream, which most
+# kernels (this build machine's included) lack: it still compiles, because it declares the hook's
+# arguments itself in BPF_PROG() and every type it names is in vmlinux.h; whether the hook exists
+# is decided at run time (BpfLsmCgroupAttachBackend looks for bpf_lsm_cgroup_attach in the running
+# kernel's BTF and does not load the object without it).
+#
 # Missing tools are not a build failure: the script says what is missing, packages no object and
 # exits 0; the Java loader then refuses with "BPF object not built: ...". A compile error of a
 # program that *could* be built is a failure (exit 1), so a broken program never ships silently.

@@ -1,5 +1,6 @@
 package dev.cgaudit.collector;
 
+import dev.cgaudit.collector.enforce.NodeEnforcement;
 import dev.cgaudit.collector.enrich.BootId;
 import dev.cgaudit.collector.publish.DecisionSink;
 import dev.cgaudit.collector.publish.JsonLinesSink;
@@ -7,6 +8,7 @@ import dev.cgaudit.collector.publish.KafkaDecisionSink;
 import dev.cgaudit.collector.publish.KafkaSettings;
 import dev.cgaudit.collector.publish.Spool;
 import dev.cgaudit.collector.source.DecisionSource;
+import dev.cgaudit.collector.status.EnforcementHealth;
 import dev.cgaudit.collector.status.MetricsServer;
 import dev.cgaudit.collector.status.StatusReporter;
 import dev.cgaudit.schema.AttachDecision;
@@ -45,6 +47,7 @@ public final class Collector {
     private final CollectorMetrics metrics = new CollectorMetrics();
     private volatile boolean stopRequested;
     private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     /** @param bootId this boot of the node ({@link BootId#read()}); seq continues only within one boot */
     public Collector(CollectorConfig config, String bootId) {
@@ -67,11 +70,27 @@ public final class Collector {
     }
 
     /**
+     * Waits until {@link #run} has returned and closed everything (spool drained, enforced files
+     * restored). A shutdown hook must wait for this: the JVM halts as soon as its hooks return.
+     */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    /**
      * Runs until the source is exhausted, {@link #stop()} is called or the configured duration
      * passes. {@code sourceFactory} gets the next sequence number this node should use (continued
      * from the spool after a restart) and the metrics, and returns the source.
      */
     public void run(SourceFactory sourceFactory, PrintWriter stdout) throws Exception {
+        try {
+            runToEnd(sourceFactory, stdout);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private void runToEnd(SourceFactory sourceFactory, PrintWriter stdout) throws Exception {
         long deadline = config.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         try (Resources r = new Resources()) {
             long nextSeq = 0;
@@ -85,10 +104,17 @@ public final class Collector {
             } else {
                 r.sink = new JsonLinesSink(stdout);
             }
+            if (config.enforcement().enabled()) {
+                r.enforcement = NodeEnforcement.start(config.enforcement(), config.bootstrap(), config.node(), config.spool().dir());
+                r.sink = r.enforcement.attributing(r.sink);
+            } else if (config.traceFile().isEmpty()) {
+                NodeEnforcement.restoreLeftovers(config.spool().dir());
+            }
             r.source = sourceFactory.open(nextSeq, metrics);
             running.countDown();
             StatusReporter reporter = new StatusReporter(config.node(), bootId, CollectorVersion.get(),
-                    Clock.systemUTC(), metrics, r.sink, r.source.sequencer(), r.source.health(), statusPublisher(r));
+                    Clock.systemUTC(), metrics, r.sink, r.source.sequencer(), r.source.health(),
+                    r.enforcement == null ? EnforcementHealth.NONE : r.enforcement, statusPublisher(r));
             if (config.metricsPort().isPresent()) {
                 r.metricsServer = new MetricsServer(config.metricsPort().get(), metrics, r.sink, r.source.health());
                 LOG.info("metrics on http://0.0.0.0:{}/metrics", r.metricsServer.port());
@@ -163,6 +189,7 @@ public final class Collector {
         DecisionSource source;
         DecisionSink sink;
         ScheduledExecutorService scheduler;
+        NodeEnforcement enforcement;
         MetricsServer metricsServer;
         Producer<byte[], byte[]> statusProducer;
 
@@ -172,6 +199,8 @@ public final class Collector {
             for (AutoCloseable c : new AutoCloseable[] {
                     scheduler == null ? null : scheduler::shutdownNow,
                     source, sink,
+                    // after the source: no decision is attributed while files are being restored
+                    enforcement,
                     statusProducer == null ? null : () -> statusProducer.close(Duration.ofSeconds(5)),
                     metricsServer}) {
                 if (c == null) {

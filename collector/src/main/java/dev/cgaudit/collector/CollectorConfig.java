@@ -1,5 +1,6 @@
 package dev.cgaudit.collector;
 
+import dev.cgaudit.collector.enforce.EnforcementConfig;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param metricsPort    serve Prometheus metrics on this port
  * @param statusInterval how often a StatusEvent is published
  * @param duration       stop after this long (demos, tests); empty = until stopped
+ * @param enforcement    whether this collector runs the enforcer (only with the kernel as source)
  */
 public record CollectorConfig(
         String bootstrap,
@@ -25,10 +27,17 @@ public record CollectorConfig(
         Optional<Path> traceFile,
         Optional<Integer> metricsPort,
         Duration statusInterval,
-        Optional<Duration> duration) {
+        Optional<Duration> duration,
+        EnforcementConfig enforcement) {
 
     /** {@code --sink}. */
     public enum Sink { KAFKA, STDOUT }
+
+    /** A collector that does not enforce. */
+    public CollectorConfig(String bootstrap, String node, SpoolConfig spool, Sink sink, Optional<Path> traceFile,
+            Optional<Integer> metricsPort, Duration statusInterval, Optional<Duration> duration) {
+        this(bootstrap, node, spool, sink, traceFile, metricsPort, statusInterval, duration, EnforcementConfig.disabled());
+    }
 
     public CollectorConfig {
         if (node == null || node.isBlank() || node.contains("/")) {
@@ -36,6 +45,9 @@ public record CollectorConfig(
         }
         if (statusInterval.isNegative() || statusInterval.isZero()) {
             throw new IllegalArgumentException("--status-interval must be positive, got " + statusInterval);
+        }
+        if (enforcement.enabled() && traceFile.isPresent()) {
+            throw new IllegalArgumentException("--enforce needs --source bpf: a trace played back is not this node's kernel");
         }
     }
 }

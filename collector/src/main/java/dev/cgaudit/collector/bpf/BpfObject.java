@@ -231,6 +231,32 @@ public final class BpfObject implements AutoCloseable {
         links.clear();
     }
 
+    // ---- test run ----
+
+    /** sizeof(struct bpf_test_run_opts) in libbpf 1.1; the fields used here are all in its first 80 bytes. */
+    private static final int TEST_RUN_OPTS_SIZE = 80;
+
+    /**
+     * Runs a loaded {@code SEC("syscall")} program once in the calling thread's task context
+     * (BPF_PROG_TEST_RUN) with {@code ctx} as its context, which the program may change: the kernel
+     * copies it back into the same buffer (it refuses a separate ctx_out for this program type),
+     * and so into {@code ctx}. Returns the program's return value.
+     */
+    public int testRun(String program, byte[] ctx) throws BpfException {
+        requirePhase(Phase.LOADED, "testRun");
+        int fd = lib.bpf_program__fd(program(program));
+        Pointer ctxBuf = Memory.allocateDirect(runtime, Math.max(1, ctx.length));
+        ctxBuf.put(0, ctx, 0, ctx.length);
+        Pointer opts = Memory.allocateDirect(runtime, TEST_RUN_OPTS_SIZE);
+        opts.setMemory(0, TEST_RUN_OPTS_SIZE, (byte) 0);
+        opts.putLong(0, TEST_RUN_OPTS_SIZE);       // sz
+        opts.putPointer(32, ctxBuf);               // ctx_in, written back by the kernel
+        opts.putInt(48, ctx.length);               // ctx_size_in
+        check(lib.bpf_prog_test_run_opts(fd, opts), "test run of " + program);
+        ctxBuf.get(0, ctx, 0, ctx.length);
+        return opts.getInt(56);                    // retval
+    }
+
     // ---- maps ----
 
     /** A map of the loaded object, by name. */

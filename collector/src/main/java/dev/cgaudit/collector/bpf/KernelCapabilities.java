@@ -111,7 +111,8 @@ public final class KernelCapabilities {
         }
     }
 
-    static KernelCapability lsmCgroupAttach(LibBpf lib) {
+    /** Whether the kernel's BTF has the proposed cgroup_attach LSM hook (bpf_lsm_cgroup_attach). */
+    public static KernelCapability lsmCgroupAttach(LibBpf lib) {
         Pointer btf = lib.btf__load_vmlinux_btf();
         if (btf == null) {
             return new KernelCapability(LSM_CGROUP_ATTACH, false, "vmlinux BTF not loadable");

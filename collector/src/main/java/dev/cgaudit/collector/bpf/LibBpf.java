@@ -132,6 +132,17 @@ public interface LibBpf {
 
     int bpf_map_update_elem(int fd, @In Pointer key, @In Pointer value, long flags);
 
+    int bpf_map_delete_elem(int fd, @In Pointer key);
+
+    /** The kernel fd of a loaded program. */
+    int bpf_program__fd(Pointer prog);
+
+    /**
+     * Runs a loaded program once in the kernel (BPF_PROG_TEST_RUN); {@code opts} is a
+     * {@code struct bpf_test_run_opts} (see {@link BpfObject#testRun}).
+     */
+    int bpf_prog_test_run_opts(int progFd, Pointer opts);
+
     // ---- BTF ----
 
     Pointer btf__load_vmlinux_btf();

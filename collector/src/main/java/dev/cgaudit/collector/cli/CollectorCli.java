@@ -2,6 +2,7 @@ package dev.cgaudit.collector.cli;
 
 import dev.cgaudit.collector.Collector;
 import dev.cgaudit.collector.CollectorConfig;
+import dev.cgaudit.collector.enforce.EnforcementConfig;
 import dev.cgaudit.collector.enrich.BootId;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.source.BpfSourceFactory;
@@ -37,9 +38,19 @@ import picocli.CommandLine.Spec;
             "",
             "Nothing is lost silently: decisions go to the spool before Kafka; a full spool, records the",
             "kernel could not queue and records that did not decode are counted in the StatusEvent on",
-            "cgaudit.status and in the metrics."
+            "cgaudit.status and in the metrics.",
+            "",
+            "Enforcement: the collector follows cgaudit.policy (signed commands, verified with --trust) and",
+            "makes the kernel deny what a rule in enforce mode forbids, with the best backend this kernel",
+            "permits (bpf-lsm cgroup_attach, bpf-lsm file hooks, else dac: owner and mode of cgroup.procs and",
+            "cgroup.threads in protected subtrees; root bypasses dac). Files it changes are recorded in",
+            "SPOOL/enforcer-state.json first and restored exactly when a rule returns to audit, is deleted,",
+            "or the collector stops; after a crash the next start restores or re-applies as the policy says.",
+            "With --no-enforce, files a previous enforcing run left changed are restored at start."
         })
 public final class CollectorCli implements Callable<Integer> {
+
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
     @Spec
     private CommandSpec spec;
@@ -82,6 +93,17 @@ public final class CollectorCli implements Callable<Integer> {
             description = "Stop after this long (default: run until stopped or the trace ends).")
     private Duration duration;
 
+    @Option(names = "--enforce", negatable = true,
+            description = {"Run the enforcer: apply the rules of cgaudit.policy that are in enforce mode on this node.",
+                "Default: on when running as root with --source bpf and --sink kafka, off otherwise.",
+                "Never with --source FILE."})
+    private Boolean enforce;
+
+    @Option(names = "--trust", paramLabel = "DIR",
+            description = "Directory of trusted operator public keys (*.pub) for verifying policy commands"
+                    + " (default: $CGAUDIT_TRUST, else ~/.config/cgaudit/trust).")
+    private Path trust;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -95,7 +117,15 @@ public final class CollectorCli implements Callable<Integer> {
         String bootId = BootId.read();
         Collector collector = new Collector(config, bootId);
         announceWhenRunning(collector, config, err);
-        Thread hook = new Thread(collector::stop, "cgaudit-collector-shutdown");
+        Thread hook = new Thread(() -> {
+            collector.stop();
+            try {
+                // The JVM halts once this hook returns: wait for the drain and the enforcer's restore.
+                collector.awaitFinished(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cgaudit-collector-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             if (config.traceFile().isPresent()) {
@@ -172,7 +202,26 @@ public final class CollectorCli implements Callable<Integer> {
         long segment = Math.min(SpoolConfig.DEFAULT_SEGMENT_BYTES, Math.max(4096, spoolMax / 4));
         SpoolConfig spoolConfig = new SpoolConfig(spoolDir, spoolMax, segment, fsyncPolicy, Duration.ofSeconds(1));
         return new CollectorConfig(servers, node != null ? node : hostName(), spoolConfig, sinkKind, trace,
-                Optional.ofNullable(metricsPort), statusInterval, Optional.ofNullable(duration));
+                Optional.ofNullable(metricsPort), statusInterval, Optional.ofNullable(duration),
+                enforcement(trace.isPresent(), sinkKind));
+    }
+
+    private EnforcementConfig enforcement(boolean playingTrace, CollectorConfig.Sink sinkKind) {
+        if (playingTrace) {
+            if (Boolean.TRUE.equals(enforce)) {
+                throw new IllegalArgumentException("--enforce needs --source bpf: a trace played back is not this node's kernel");
+            }
+            return EnforcementConfig.disabled();
+        }
+        boolean on = enforce != null ? enforce
+                : ProcessHandle.current().info().user().map("root"::equals).orElse(false) && sinkKind == CollectorConfig.Sink.KAFKA;
+        if (!on) {
+            return EnforcementConfig.disabled();
+        }
+        Path dir = trust != null ? trust
+                : Optional.ofNullable(System.getenv("CGAUDIT_TRUST")).map(Path::of)
+                        .orElse(Path.of(System.getProperty("user.home"), ".config", "cgaudit", "trust"));
+        return EnforcementConfig.enabled(dir);
     }
 
     private static Path defaultSpool() {

@@ -17,26 +17,26 @@ import org.awaitility.Awaitility;
  * close even after a failure. Its root never gets controllers in cgroup.subtree_control, so the
  * "no internal processes" rule does not apply to the leaves the tests put tasks in.
  */
-final class TestCgroupTree implements AutoCloseable {
+public final class TestCgroupTree implements AutoCloseable {
 
     private final Path mount;
     private final Path root;
     /** Created directories, deepest last: removed in reverse. */
     private final Deque<Path> created = new ArrayDeque<>();
 
-    TestCgroupTree(Path mount, String prefix) throws IOException {
+    public TestCgroupTree(Path mount, String prefix) throws IOException {
         this.mount = mount;
         this.root = mount.resolve(prefix + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         mkdir(root);
         assertThat(read(root.resolve("cgroup.subtree_control"))).as("controllers enabled in a fresh cgroup").isEmpty();
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
     /** Creates {@code relative} (parents first) under the test root. */
-    Path create(String relative) throws IOException {
+    public Path create(String relative) throws IOException {
         Path p = root;
         for (Path part : Path.of(relative)) {
             p = p.resolve(part.toString());
@@ -53,20 +53,20 @@ final class TestCgroupTree implements AutoCloseable {
     }
 
     /** The cgroup id the kernel uses: the kernfs node id = inode number of the directory. */
-    static long id(Path cgroup) throws IOException {
+    public static long id(Path cgroup) throws IOException {
         return ((Number) Files.getAttribute(cgroup, "unix:ino")).longValue();
     }
 
     /** The path as the kernel prints it (cgroup_attach_task's path): relative to the mount. */
-    String kernelPath(Path cgroup) {
+    public String kernelPath(Path cgroup) {
         return "/" + mount.relativize(cgroup);
     }
 
-    static void write(Path file, String text) throws IOException {
+    public static void write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.US_ASCII);
     }
 
-    static String read(Path file) throws IOException {
+    public static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.US_ASCII).strip();
     }
 

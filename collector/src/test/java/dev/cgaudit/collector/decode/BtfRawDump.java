@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * The types of {@code bpftool btf dump file OBJ format raw}, enough to compute struct member
  * offsets and sizes: INT, TYPEDEF, CONST/VOLATILE, ARRAY, STRUCT/UNION, ENUM, PTR.
  */
-final class BtfRawDump {
+public final class BtfRawDump {
 
     record Member(String name, int typeId, int bitsOffset) {
     }
@@ -26,7 +26,7 @@ final class BtfRawDump {
 
     private final Map<Integer, Type> types = new HashMap<>();
 
-    static BtfRawDump parse(String text) {
+    public static BtfRawDump parse(String text) {
         BtfRawDump dump = new BtfRawDump();
         Type current = null;
         for (String line : text.split("\n")) {
@@ -47,6 +47,24 @@ final class BtfRawDump {
             }
         }
         return dump;
+    }
+
+    /**
+     * Every member of {@code struct} as name → {offset, size} in bytes, in declaration order, and
+     * the struct's size under the key {@code sizeof}; empty when the BTF has no such struct.
+     */
+    public Optional<Map<String, long[]>> layout(String struct) {
+        return struct(struct).map(t -> {
+            Map<String, long[]> members = new java.util.LinkedHashMap<>();
+            for (Member m : t.members()) {
+                if (m.bitsOffset() % 8 != 0) {
+                    throw new IllegalArgumentException(struct + "." + m.name() + " is a bitfield");
+                }
+                members.put(m.name(), new long[] {m.bitsOffset() / 8, sizeOf(m.typeId())});
+            }
+            members.put("sizeof", new long[] {0, sizeOf(t.id())});
+            return members;
+        });
     }
 
     Optional<Type> struct(String name) {
