@@ -28,5 +28,5 @@ bpftool gen skeleton "$obj" name ringbench_bpf > "$out/ringbench.skel.h"
 gcc -O2 -Wall -I"$collector/src/bench/bpf" -I"$out" -o "$out/ringbench" "$collector/src/bench/c/ringbench.c" -lbpf -lpthread
 
 cp="$collector/target/test-classes:$collector/target/classes:$(cat "$out/classpath.txt")"
-echo "ring-bench: $(uname -r), $(nproc) cores, $(java -version 2>&1 | head -n 1), libbpf $(dpkg-query -W -f='${Version}' libbpf1 2>/dev/null || echo '?')" >&2
+echo "ring-bench: $(uname -r), $(nproc) cores, $(java -version 2>&1 | sed -n 1p), libbpf $(dpkg-query -W -f='${Version}' libbpf1 2>/dev/null || echo '?')" >&2
 exec java -cp "$cp" dev.cgaudit.collector.ring.bench.RingBench "$out/ringbench" "$@"

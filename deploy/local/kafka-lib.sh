@@ -41,7 +41,7 @@ is_our_kafka() {
 port_owner() {
     local port=$1 line
     if command -v ss >/dev/null 2>&1; then
-        line=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n1)
+        line=$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 1p)
         if [[ -n $line ]]; then
             if [[ $line =~ users:\(\(\"([^\"]+)\",pid=([0-9]+) ]]; then
                 echo "${BASH_REMATCH[1]} pid ${BASH_REMATCH[2]}"

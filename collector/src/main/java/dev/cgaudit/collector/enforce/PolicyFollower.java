@@ -8,9 +8,7 @@ import dev.cgaudit.policy.command.Verdict;
 import dev.cgaudit.policy.kafka.TopicMissingException;
 import dev.cgaudit.schema.PolicyCommand;
 import dev.cgaudit.schema.PolicyCommandResult;
-import dev.cgaudit.schema.codec.DecodeException;
-import dev.cgaudit.schema.codec.EventCodec;
-import java.nio.charset.StandardCharsets;
+import dev.cgaudit.policy.kafka.PolicyTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +55,6 @@ public final class PolicyFollower implements AutoCloseable {
     private final String clientId;
     private final CommandVerifier verifier;
     private final Consumer<List<EnforcedRule>> onEnforceSet;
-    private final EventCodec<PolicyCommand> codec = EventCodec.of(PolicyCommand.class);
     private final ConcurrentLinkedQueue<PolicyCommandResult> results = new ConcurrentLinkedQueue<>();
     private final AtomicLong resultsDropped = new AtomicLong();
     private final Thread thread;
@@ -147,10 +144,10 @@ public final class PolicyFollower implements AutoCloseable {
             boolean readToEnd = false;
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
-                    fold(entry(record));
+                    fold(PolicyTopic.entry(record));
                 }
                 problem = null;
-                if (!readToEnd && reached(c, end)) {
+                if (!readToEnd && PolicyTopic.caughtUp(c, end)) {
                     readToEnd = true;
                     caughtUp = true;
                     LOG.info("policy read from {}: {} rule(s), {} in enforce mode", topic, state.rules().size(),
@@ -206,25 +203,6 @@ public final class PolicyFollower implements AutoCloseable {
         while (results.size() > MAX_PENDING_RESULTS && results.poll() != null) {
             resultsDropped.incrementAndGet();
         }
-    }
-
-    private PolicyLogEntry entry(ConsumerRecord<byte[], byte[]> record) {
-        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        try {
-            return new PolicyLogEntry.Decoded(position, key, codec.decode(record.value()));
-        } catch (DecodeException e) {
-            return new PolicyLogEntry.Undecodable(position, key, e.getMessage());
-        }
-    }
-
-    private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (c.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Map<String, Object> consumerConfig() {

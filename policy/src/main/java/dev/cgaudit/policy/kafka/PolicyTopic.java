@@ -47,7 +47,8 @@ public final class PolicyTopic {
     private final String bootstrapServers;
     private final String topic;
     private final Map<String, Object> extraConfig;
-    private final EventCodec<PolicyCommand> codec = EventCodec.of(PolicyCommand.class);
+    private static final EventCodec<PolicyCommand> CODEC = EventCodec.of(PolicyCommand.class);
+    private final EventCodec<PolicyCommand> codec = CODEC;
 
     public PolicyTopic(String bootstrapServers) {
         this(bootstrapServers, NAME, Map.of());
@@ -148,17 +149,19 @@ public final class PolicyTopic {
         }
     }
 
-    private PolicyLogEntry entry(ConsumerRecord<byte[], byte[]> record) {
+    /** One record of the policy topic as a log entry: decoded, or undecodable with the reason (never thrown). */
+    public static PolicyLogEntry entry(ConsumerRecord<byte[], byte[]> record) {
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         try {
-            return new PolicyLogEntry.Decoded(position, key, codec.decode(record.value()));
+            return new PolicyLogEntry.Decoded(position, key, CODEC.decode(record.value()));
         } catch (DecodeException e) {
             return new PolicyLogEntry.Undecodable(position, key, e.getMessage());
         }
     }
 
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    /** Whether the consumer has read every partition up to the given end offsets. */
+    public static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
                 return false;
