@@ -98,7 +98,7 @@ public final class PolicyTopic {
             }
             records.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
                     .thenComparingLong(ConsumerRecord::offset));
-            return records.stream().map(this::entry).toList();
+            return records.stream().map(PolicyTopic::entry).toList();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw timeout("reading " + topic, timeout, e);
         }
