@@ -1,4 +1,4 @@
-# Shared by kafka-start.sh and kafka-stop.sh; sourced, not run.
+# Shared by the deploy/local scripts (kafka-*, flink-*, cluster-*); sourced, not run.
 # Exit codes: 2 for usage and environment errors the user must fix, 1 for a broker that failed.
 
 KAFKA_LOCAL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,7 +19,7 @@ require_java17() {
     major=${spec#1.}
     major=${major%%.*}
     [[ $major =~ ^[0-9]+$ ]] || die 2 "could not tell the version of '$JAVA' (java.specification.version='$spec')"
-    ((major >= 17)) || die 2 "'$JAVA' is Java $spec; Kafka 4 needs Java 17 or newer: install openjdk-17-jdk-headless or point JAVA_HOME at a JDK 17+"
+    ((major >= 17)) || die 2 "'$JAVA' is Java $spec; Kafka 4 and Flink 2 need Java 17 or newer: install openjdk-17-jdk-headless or point JAVA_HOME at a JDK 17+"
 }
 
 # True while PID is a live process; a zombie (exited, not yet reaped: PID 1 here may never reap
@@ -71,12 +71,19 @@ port_accepts() {
 # Prints the broker's classpath, resolving it with Maven the first time (or when a pom changed)
 # and reusing the cached file afterwards, so later starts work offline.
 kafka_classpath() {
-    local pom="$KAFKA_LOCAL_DIR/kafka-classpath/pom.xml"
+    cached_classpath kafka "$KAFKA_LOCAL_DIR/kafka-classpath/pom.xml" "${CGAUDIT_KAFKA_CACHE:-$KAFKA_LOCAL_DIR/.cache}"
+}
+
+# cached_classpath NAME POM CACHE_DIR: the runtime classpath of POM (a pom whose parent is the root
+# pom), resolved once with Maven's dependency:build-classpath and cached in
+# CACHE_DIR/NAME-classpath-KEY.txt, KEY a checksum of POM and the root pom; a cache naming a jar
+# that is gone is resolved again.
+cached_classpath() {
+    local name=$1 pom=$2 cache_dir=$3
     local root_pom="$KAFKA_LOCAL_DIR/../../pom.xml"
-    local cache_dir="${CGAUDIT_KAFKA_CACHE:-$KAFKA_LOCAL_DIR/.cache}"
     local key cache tmp jar ok=1
     key=$(cat "$pom" "$root_pom" | cksum | cut -d' ' -f1)
-    cache="$cache_dir/kafka-classpath-$key.txt"
+    cache="$cache_dir/$name-classpath-$key.txt"
     if [[ -s $cache ]]; then
         IFS=: read -r -a jars <"$cache"
         for jar in "${jars[@]}"; do
@@ -88,14 +95,35 @@ kafka_classpath() {
         fi
     fi
     command -v mvn >/dev/null 2>&1 \
-        || die 2 "mvn not found: Maven 3.8+ is needed once to fetch Kafka's jars (Debian: apt-get install maven)"
+        || die 2 "mvn not found: Maven 3.8+ is needed once to fetch the $name jars (Debian: apt-get install maven)"
     mkdir -p "$cache_dir"
     tmp=$(mktemp "$cache_dir/.classpath.XXXXXX")
-    echo "Resolving Kafka's classpath with Maven (once) ..." >&2
+    echo "Resolving the $name classpath with Maven (once) ..." >&2
     if ! mvn -q -B -Dstyle.color=never -f "$pom" dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$tmp" >&2; then
         rm -f "$tmp"
         die 1 "Maven could not resolve $pom (offline and not in ~/.m2 yet?)"
     fi
     mv -f "$tmp" "$cache"
     cat "$cache"
+}
+
+# stop_pid NAME PID SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL; 1 if it survives that too.
+stop_pid() {
+    local name=$1 pid=$2 timeout_s=$3 deadline
+    process_alive "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + timeout_s))
+    while process_alive "$pid"; do
+        if ((SECONDS >= deadline)); then
+            echo "$name (pid $pid) still running after ${timeout_s}s; sending SIGKILL" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+            deadline=$((SECONDS + 10))
+            while process_alive "$pid"; do
+                ((SECONDS < deadline)) || return 1
+                sleep 0.2
+            done
+            return 0
+        fi
+        sleep 0.2
+    done
 }

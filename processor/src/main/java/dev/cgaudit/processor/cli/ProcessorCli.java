@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run the live processor: decisions and policy from Kafka, violations to cgaudit.violations (exactly once),",
-            "policy command results and dead letters to cgaudit.status. Runs until stopped."
+            "policy command results and dead letters to cgaudit.status. Runs until stopped;",
+            "with --flink HOST:PORT it submits the job, prints its job id on stdout and returns."
         },
         footer = {
             "",
@@ -126,7 +128,17 @@ public final class ProcessorCli implements Callable<Integer> {
                         : Path.of(System.getProperty("java.io.tmpdir"), "cgaudit-checkpoints").toUri().toString(), policyEnd));
         err.println("cgaudit processor: reading " + Topics.DEFAULT.decisions() + " at " + servers + " (flink " + flink
                 + ", parallelism " + parallelism + ", " + keys.size() + " trusted keys)");
-        env.execute("cgaudit processor");
+        if (flink.equals("local")) {
+            env.execute("cgaudit processor");
+            return 0;
+        }
+        // A remote job runs on the cluster until cancelled there: return once it is submitted
+        // (like 'flink run --detached') instead of holding this JVM for the life of the job.
+        JobClient job = env.executeAsync("cgaudit processor");
+        spec.commandLine().getOut().println(job.getJobID());
+        spec.commandLine().getOut().flush();
+        err.println("cgaudit processor: submitted job " + job.getJobID() + " to " + flink
+                + "; it runs on the cluster until cancelled there (REST: PATCH /jobs/" + job.getJobID() + "?mode=cancel)");
         return 0;
     }
 
