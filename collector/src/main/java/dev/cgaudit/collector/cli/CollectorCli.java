@@ -6,6 +6,7 @@ import dev.cgaudit.collector.enforce.EnforcementConfig;
 import dev.cgaudit.collector.enrich.BootId;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.source.BpfSourceFactory;
+import dev.cgaudit.policy.cli.CliUnits;
 import dev.cgaudit.collector.source.TraceFileSource;
 import dev.cgaudit.schema.json.JsonLineException;
 import java.io.PrintWriter;
@@ -77,11 +78,11 @@ public final class CollectorCli implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics.")
     private Integer metricsPort;
 
-    @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s", converter = CliUnits.DurationConverter.class,
             description = "How often to publish a StatusEvent (default: ${DEFAULT-VALUE}).")
     private Duration statusInterval;
 
-    @Option(names = "--spool-max", paramLabel = "SIZE", defaultValue = "1g", converter = SizeConverter.class,
+    @Option(names = "--spool-max", paramLabel = "SIZE", defaultValue = "1g", converter = CliUnits.SizeConverter.class,
             description = "Bound on undelivered data in the spool; beyond it decisions are dropped and counted (default: ${DEFAULT-VALUE}).")
     private long spoolMax;
 
@@ -89,7 +90,7 @@ public final class CollectorCli implements Callable<Integer> {
             description = "When spooled data is forced to disk; 'interval' = every second, a process crash loses nothing (default: ${DEFAULT-VALUE}).")
     private String fsync;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class,
             description = "Stop after this long (default: run until stopped or the trace ends).")
     private Duration duration;
 

@@ -1,5 +1,6 @@
 package dev.cgaudit.processor.cli;
 
+import dev.cgaudit.policy.cli.CliUnits;
 import dev.cgaudit.policy.command.InvalidKeyFileException;
 import dev.cgaudit.processor.LiveJob;
 import dev.cgaudit.processor.ProcessorSettings;
@@ -55,19 +56,19 @@ public final class ProcessorCli implements Callable<Integer> {
             description = "Trusted operator public keys (*.pub) that policy commands must be signed with (default: $CGAUDIT_TRUST or ~/.config/cgaudit/trust).")
     private Path trust;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT5S",
-            description = "Checkpoint interval, ISO-8601; violations become visible to read_committed readers at each checkpoint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class, defaultValue = "5s",
+            description = "Checkpoint interval (e.g. 5s, 1m, PT5S); violations become visible to read_committed readers at each checkpoint (default: ${DEFAULT-VALUE}).")
     private Duration checkpointInterval;
 
     @Option(names = "--checkpoint-dir", paramLabel = "URI",
             description = "Where checkpoints are kept; must be reachable by every task manager (default: file://$TMPDIR/cgaudit-checkpoints).")
     private String checkpointDir;
 
-    @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "PT5S",
+    @Option(names = "--out-of-orderness", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class, defaultValue = "5s",
             description = "How late a decision may arrive within its Kafka partition and still be judged in order (default: ${DEFAULT-VALUE}).")
     private Duration outOfOrderness;
 
-    @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "PT10S",
+    @Option(names = "--idleness", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class, defaultValue = "10s",
             description = "After this long without records a partition no longer holds back event time (default: ${DEFAULT-VALUE}).")
     private Duration idleness;
 

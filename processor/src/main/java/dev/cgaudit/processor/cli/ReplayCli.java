@@ -1,5 +1,6 @@
 package dev.cgaudit.processor.cli;
 
+import dev.cgaudit.policy.cli.CliUnits;
 import dev.cgaudit.policy.command.CommandVerifier;
 import dev.cgaudit.policy.command.InvalidKeyFileException;
 import dev.cgaudit.policy.command.PolicyHistory;
@@ -88,7 +89,7 @@ public final class ReplayCli implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Parallelism of the replay (default: ${DEFAULT-VALUE}).")
     private int parallelism;
 
-    @Option(names = "--kafka-margin", paramLabel = "DURATION", defaultValue = "PT10M",
+    @Option(names = "--kafka-margin", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class, defaultValue = "10m",
             description = "With --input kafka: how far beyond the range record timestamps are searched for late-delivered decisions (default: ${DEFAULT-VALUE}).")
     private Duration kafkaMargin;
 

@@ -1,5 +1,6 @@
 package dev.cgaudit.sink.cli;
 
+import dev.cgaudit.policy.cli.CliUnits;
 import dev.cgaudit.sink.archive.LocalArchive;
 import dev.cgaudit.sink.consume.ViolationConsumer;
 import dev.cgaudit.sink.delivery.Backoff;
@@ -86,15 +87,15 @@ public final class SinkCli implements Callable<Integer> {
             description = "JSON Lines file of undeliverable records with target and reason (default: ${DEFAULT-VALUE}).")
     private Path deadLetter;
 
-    @Option(names = "--backoff", paramLabel = "DURATION", defaultValue = "500ms", converter = Units.DurationConverter.class,
+    @Option(names = "--backoff", paramLabel = "DURATION", defaultValue = "500ms", converter = CliUnits.DurationConverter.class,
             description = "Nominal wait before the first retry; doubles per retry (default: ${DEFAULT-VALUE}).")
     private Duration backoff;
 
-    @Option(names = "--backoff-max", paramLabel = "DURATION", defaultValue = "30s", converter = Units.DurationConverter.class,
+    @Option(names = "--backoff-max", paramLabel = "DURATION", defaultValue = "30s", converter = CliUnits.DurationConverter.class,
             description = "Cap on the wait between retries (default: ${DEFAULT-VALUE}).")
     private Duration backoffMax;
 
-    @Option(names = "--http-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Units.DurationConverter.class,
+    @Option(names = "--http-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = CliUnits.DurationConverter.class,
             description = "Connect and answer timeout of a webhook request (default: ${DEFAULT-VALUE}).")
     private Duration httpTimeout;
 
@@ -102,7 +103,7 @@ public final class SinkCli implements Callable<Integer> {
             description = "Extra HTTP header for webhooks, e.g. 'Authorization: Bearer ...'; repeatable.")
     private List<String> headers = new ArrayList<>();
 
-    @Option(names = "--rotate-size", paramLabel = "SIZE", defaultValue = "100m", converter = Units.SizeConverter.class,
+    @Option(names = "--rotate-size", paramLabel = "SIZE", defaultValue = "100m", converter = CliUnits.SizeConverter.class,
             description = "A file target rotates to PATH.1 before it grows past this (default: ${DEFAULT-VALUE}).")
     private long rotateSize;
 
@@ -118,7 +119,7 @@ public final class SinkCli implements Callable<Integer> {
             description = "Where the archive job runs (default: ${DEFAULT-VALUE}: in this JVM).")
     private String flink;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "60s", converter = Units.DurationConverter.class,
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "60s", converter = CliUnits.DurationConverter.class,
             description = "Archive: how often files are finished and become visible (default: ${DEFAULT-VALUE}).")
     private Duration checkpointInterval;
 
