@@ -12,7 +12,7 @@ import dev.cgaudit.schema.Writer;
 import dev.cgaudit.schema.codec.EventCodec;
 import dev.cgaudit.schema.json.JsonLines;
 import dev.cgaudit.testing.Decisions;
-import dev.cgaudit.testing.FreePorts;
+import dev.cgaudit.embedded.FreePorts;
 import dev.cgaudit.testing.ProjectRoot;
 import java.io.File;
 import java.io.IOException;

@@ -1,11 +1,11 @@
-package dev.cgaudit.testing;
+package dev.cgaudit.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Free TCP ports on the loopback address, for servers a test starts. */
+/** Free TCP ports on the loopback address, for servers started in-process or by tests. */
 public final class FreePorts {
 
     private FreePorts() {

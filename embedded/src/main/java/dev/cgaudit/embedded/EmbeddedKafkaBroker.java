@@ -1,4 +1,4 @@
-package dev.cgaudit.testing;
+package dev.cgaudit.embedded;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -23,8 +23,11 @@ import org.apache.kafka.metadata.storage.Formatter;
  * <p>Ports are chosen once, on the first start, and kept: a restart comes back at the same address
  * on the same data, as a real broker restart does. Storage is formatted once, like
  * {@code kafka-storage.sh format} before the first start of a real node.
+ *
+ * <p>Main code, not test code: {@code cgaudit demo} runs it, and the tests' {@code KafkaBrokerExtension}
+ * wraps the same class, so what the demo runs is what the tests exercise.
  */
-final class EmbeddedKafkaBroker {
+public final class EmbeddedKafkaBroker {
 
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -38,12 +41,16 @@ final class EmbeddedKafkaBroker {
     private boolean formatted;
     private KafkaRaftServer server;
 
-    EmbeddedKafkaBroker(Path dataDir, Map<String, String> overrides) {
+    /**
+     * @param dataDir   holds the broker's log and metadata directory ({@code kafka-logs}); the caller owns it
+     * @param overrides {@code server.properties} keys that replace this class's defaults
+     */
+    public EmbeddedKafkaBroker(Path dataDir, Map<String, String> overrides) {
         this.logDir = dataDir.resolve("kafka-logs");
         this.overrides = Map.copyOf(overrides);
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         if (server != null) {
             return;
         }
@@ -71,7 +78,7 @@ final class EmbeddedKafkaBroker {
         }
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server == null) {
             return;
         }
@@ -83,11 +90,11 @@ final class EmbeddedKafkaBroker {
         }
     }
 
-    synchronized boolean isRunning() {
+    public synchronized boolean isRunning() {
         return server != null;
     }
 
-    synchronized String bootstrapServers() {
+    public synchronized String bootstrapServers() {
         if (brokerPort == 0) {
             throw new IllegalStateException("The broker has not been started yet");
         }
