@@ -1,6 +1,7 @@
 package dev.cgaudit.cli;
 
 import dev.cgaudit.collector.cli.CollectorCli;
+import dev.cgaudit.demo.DemoCli;
 import dev.cgaudit.policy.cli.PolicyCli;
 import dev.cgaudit.processor.cli.ProcessorCli;
 import dev.cgaudit.processor.cli.ReplayCli;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
             "Audit trail, live policy and SOC alerts for cgroup attach decisions.",
             "Run 'cgaudit COMMAND --help' for the options of one command."
         },
-        subcommands = {CommandLine.HelpCommand.class, CollectorCli.class, ProcessorCli.class, PolicyCli.class,
+        subcommands = {CommandLine.HelpCommand.class, DemoCli.class, CollectorCli.class, ProcessorCli.class, PolicyCli.class,
             ReplayCli.class, SinkCli.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
