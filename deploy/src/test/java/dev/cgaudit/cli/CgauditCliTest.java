@@ -63,9 +63,17 @@ class CgauditCliTest {
 
     @Test
     void theContractCommandsAreRegistered() {
-        assertThat(CgauditCli.commandLine().getSubcommands()).containsKeys("collector", "policy", "sink");
+        assertThat(CgauditCli.commandLine().getSubcommands()).containsKeys("demo", "collector", "policy", "sink");
         assertThat(CgauditCli.commandLine().getSubcommands().get("policy").getSubcommands())
                 .containsKeys("validate", "apply", "set-mode", "list", "keygen");
+    }
+
+    @Test
+    void demoUsageErrorsAreExitTwoBeforeAnythingStarts() {
+        assertThat(run("demo", "--source", "kernel")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source must be auto, bpf or trace");
+        assertThat(run("demo", "--duration", "5s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--duration must be at least 20s");
     }
 
     @Test

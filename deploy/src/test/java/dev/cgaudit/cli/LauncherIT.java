@@ -48,6 +48,13 @@ class LauncherIT {
     }
 
     @Test
+    void demoHelpRunsFromTheShadedJar() throws Exception {
+        Result r = run(LAUNCHER.toString(), "demo", "--help");
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output).contains("Usage: cgaudit demo").contains("--duration").contains("--policy").contains("--source");
+    }
+
+    @Test
     void aMissingJarIsReportedClearly() throws Exception {
         Path home = Files.createTempDirectory("cgaudit-home");
         Files.createDirectories(home.resolve("bin"));
