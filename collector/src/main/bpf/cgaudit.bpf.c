@@ -210,19 +210,26 @@ static __always_inline bool name_eq(const char *a, const char *b, int n)
 	return true;
 }
 
+/* kernfs_type(): the low bits of kernfs_node::flags (KERNFS_TYPE_MASK, not in BTF). */
+#define CGA_KERNFS_TYPE_MASK 0x000f
+
 /*
  * Which interface file: CGA_OP_PROCS_WRITE, CGA_OP_THREADS_WRITE, or -1 for any other name.
- * Compares with the terminating NUL, so "cgroup.procs2" does not match.
+ * A cgroup2 file's kernfs node carries its struct cftype in ->priv (cgroup_add_file), and the base
+ * files' kernfs names are their cftype names: so the name is compared by direct loads, with no
+ * string copy helper on every write to a cgroup file. Compares with the terminating NUL, so
+ * "cgroup.procs2" does not match.
  */
 static __always_inline int op_of_kn_name(struct kernfs_node *kn)
 {
-	char name[16] = {};
+	struct cftype *cft;
 
-	if (bpf_probe_read_kernel_str(name, sizeof(name), kn->name) < 0)
+	if ((kn->flags & CGA_KERNFS_TYPE_MASK) != KERNFS_FILE)
 		return -1;
-	if (name_eq(name, "cgroup.procs", 13))
+	cft = bpf_rdonly_cast(kn->priv, bpf_core_type_id_kernel(struct cftype));
+	if (name_eq(cft->name, "cgroup.procs", 13))
 		return CGA_OP_PROCS_WRITE;
-	if (name_eq(name, "cgroup.threads", 15))
+	if (name_eq(cft->name, "cgroup.threads", 15))
 		return CGA_OP_THREADS_WRITE;
 	return -1;
 }
