@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Collector end to end vs kafka-producer-perf-test, side by side on one local broker process.
 # Usage: collector/bench/e2e-bench.sh [RECORDS] [ROUNDS]      (from the repository root)
+# The broker listens on 127.0.0.1:$CGAUDIT_BENCH_PORT (default 19092) and the next port (controller);
+# set it when 19092 is taken (e.g. by another engineer's bench).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 records=${1:-1000000}
 rounds=${2:-3}
 data=$(mktemp -d /tmp/cgaudit-bench-kafka.XXXXXX)
-port=19092
+port=${CGAUDIT_BENCH_PORT:-19092}
 trap '"$root/deploy/local/kafka-stop.sh" "$data" >/dev/null 2>&1 || true; rm -rf "$data"' EXIT
 
 cd "$root"

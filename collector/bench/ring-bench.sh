@@ -17,8 +17,10 @@ out=$collector/target/ringbench
 mkdir -p "$out"
 
 echo "ring-bench: building the collector's test classes and ringbench.bpf.o" >&2
-(cd "$root" && mvn -q -pl collector -am test-compile -DskipTests)
-(cd "$collector" && mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null)
+# One reactor build: the classpath then names the sibling modules' target/ folders (a separate
+# 'mvn dependency:build-classpath' in collector/ would need them installed in ~/.m2).
+(cd "$root" && mvn -q -pl collector -am test-compile -DskipTests dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null)
 
 obj=$collector/target/test-classes/dev/cgaudit/collector/bpf/ringbench.bpf.o
 [ -f "$obj" ] || { echo "ring-bench: $obj was not built (see the BPF build message above)" >&2; exit 1; }

@@ -4,6 +4,7 @@ import dev.cgaudit.collector.CollectorMetrics;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Topic;
 import dev.cgaudit.schema.codec.EventCodec;
+import dev.cgaudit.schema.codec.EventWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KafkaDecisionSink implements DecisionSink {
 
-    private final EventCodec<AttachDecision> codec = EventCodec.of(AttachDecision.class);
+    /** Reused across decisions: the sink is called from the reader thread only. */
+    private final EventWriter<AttachDecision> encoder = EventCodec.of(AttachDecision.class).writer();
+    private byte[] key = new byte[0];
+    private String keyOf = "";
     private final Spool spool;
     private final SpoolPublisher publisher;
     /** How long close() waits for Kafka to acknowledge what is spooled; the rest waits for the next start. */
@@ -32,7 +36,12 @@ public final class KafkaDecisionSink implements DecisionSink {
 
     @Override
     public boolean accept(AttachDecision decision) {
-        return spool.append(decision.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(decision));
+        if (!keyOf.equals(decision.getNode())) {
+            // One node per collector: the key is the same array every time (the spool keeps it by reference).
+            keyOf = decision.getNode();
+            key = keyOf.getBytes(StandardCharsets.UTF_8);
+        }
+        return spool.append(key, encoder.encode(decision));
     }
 
     @Override

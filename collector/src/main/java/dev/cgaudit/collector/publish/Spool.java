@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * acknowledged. A restart resumes after the last committed record, so what was appended is
  * delivered at least once, in order — also after Kafka was away for a while.
  *
+ * <p>Records are also handed to the reader in memory: a flushed batch (already written to its
+ * segment) goes to a bounded queue, and the reader takes from it while it keeps up, instead of
+ * reading back from disk what it was just given. The disk is read only where the queue cannot
+ * serve: after a restart, after a rewind to the first unacknowledged record, and when the reader
+ * fell more than {@value #HANDOFF_MAX_BYTES} bytes behind (the queue then skips records, and the
+ * reader finds the gap and reads them from the segment).
+ *
  * <p>Layout: segment files {@code <first index>.seg} of frames {@code [int length][int crc32c][short
  * keyLength][key][value]}, and {@code committed} holding the last delivered index. A torn frame at
  * the tail (crash mid-write) is cut off at open and counted.
@@ -41,6 +49,8 @@ public final class Spool implements Closeable {
     private static final int FRAME_HEADER = 10;
     private static final String SEGMENT_SUFFIX = ".seg";
     private static final String COMMITTED = "committed";
+    /** Bound of the in-memory handoff: frame bytes flushed and not yet taken by the reader. */
+    static final long HANDOFF_MAX_BYTES = 16L << 20;
 
     /** One stored record. */
     public record Entry(long index, byte[] key, byte[] value) {
@@ -49,11 +59,20 @@ public final class Spool implements Closeable {
     private record Segment(long firstIndex, Path path) {
     }
 
+    /** A record handed over in memory, and where its frame ends in its segment (to read on from disk). */
+    private record Handed(Entry entry, Segment segment, long end, int frameBytes) {
+    }
+
     private final SpoolConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private final List<Segment> segments = new ArrayList<>();
     private final ByteBuffer pending = ByteBuffer.allocate(256 * 1024);
+    /** Appended, not flushed yet; handed over at the flush. Guarded by lock. */
+    private final ArrayList<Handed> unflushed = new ArrayList<>();
+    /** Flushed, not taken by the reader yet, in index order. Guarded by lock. */
+    private final ArrayDeque<Handed> handoff = new ArrayDeque<>();
+    private long handoffBytes;
 
     private FileChannel active;
     private long activeBytes;
@@ -132,7 +151,8 @@ public final class Spool implements Closeable {
 
     /**
      * Buffers a record; it becomes durable and visible to the reader at the next {@link #flush}.
-     * Returns false, and counts it, when the spool is full.
+     * Returns false, and counts it, when the spool is full. The arrays are kept by reference for
+     * the in-memory handoff: do not change them afterwards.
      */
     public boolean append(byte[] key, byte[] value) {
         int frame = FRAME_HEADER + key.length + value.length;
@@ -151,6 +171,8 @@ public final class Spool implements Closeable {
             }
             frame(key, value, pending);
             pendingCount++;
+            unflushed.add(new Handed(new Entry(flushedIndex + pendingCount, key, value), activeSegment(),
+                    activeBytes + pending.position(), frame));
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to spool " + config.dir(), e);
@@ -254,6 +276,10 @@ public final class Spool implements Closeable {
     /** Reads flushed records in index order; one reader thread. */
     public final class Reader implements Closeable {
         private long nextIndex;
+        /** Records taken from the handoff, not returned yet. */
+        private final ArrayDeque<Handed> inHand = new ArrayDeque<>();
+        /** The last record returned from memory; the segment is read on after it. Null when the channel is in place. */
+        private Handed resumeAfter;
         private Segment segment;
         private FileChannel channel;
         /** Bytes read from the segment and not parsed yet (read mode): one read per many records. */
@@ -267,6 +293,16 @@ public final class Spool implements Closeable {
         public Optional<Entry> next() throws IOException {
             if (nextIndex > flushedIndex) {
                 return Optional.empty();
+            }
+            Handed handed = fromMemory();
+            if (handed != null) {
+                nextIndex++;
+                resumeAfter = handed;
+                return Optional.of(handed.entry());
+            }
+            if (resumeAfter != null) {
+                positionAfter(resumeAfter);
+                resumeAfter = null;
             }
             ensure(FRAME_HEADER);
             int at = buffer.position();
@@ -292,15 +328,56 @@ public final class Spool implements Closeable {
             return Optional.of(new Entry(nextIndex++, key, value));
         }
 
-        /** Positions the reader at {@code index} (after a failed send: from the first undelivered). */
-        public void seek(long index) throws IOException {
+        /** The record at nextIndex if the handoff has it; records before it are dropped (sent already). */
+        private Handed fromMemory() {
+            while (true) {
+                Handed head = inHand.peekFirst();
+                if (head == null) {
+                    lock.lock();
+                    try {
+                        if (handoff.isEmpty()) {
+                            return null;
+                        }
+                        inHand.addAll(handoff);
+                        handoff.clear();
+                        handoffBytes = 0;
+                    } finally {
+                        lock.unlock();
+                    }
+                    continue;
+                }
+                long index = head.entry().index();
+                if (index < nextIndex) {
+                    inHand.pollFirst();
+                } else {
+                    // Later than asked for: the handoff skipped records, or the reader was rewound.
+                    return index == nextIndex ? inHand.pollFirst() : null;
+                }
+            }
+        }
+
+        /** Puts the channel right after {@code last}, a record returned from memory. */
+        private void positionAfter(Handed last) throws IOException {
             lock.lock();
             try {
-                int s = segments.size() - 1;
-                while (s > 0 && segments.get(s).firstIndex() > index) {
-                    s--;
+                // The next record is in last's segment, or starts the one after it; a wholly
+                // delivered segment may be gone already.
+                Segment s = segments.contains(last.segment()) ? last.segment() : segmentAt(nextIndex);
+                openSegment(s);
+                if (s == last.segment()) {
+                    channel.position(last.end());
                 }
-                openSegment(segments.get(s));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Positions the reader at {@code index} (after a failed send: from the first undelivered). */
+        public void seek(long index) throws IOException {
+            resumeAfter = null;
+            lock.lock();
+            try {
+                openSegment(segmentAt(index));
             } finally {
                 lock.unlock();
             }
@@ -367,6 +444,15 @@ public final class Spool implements Closeable {
         }
     }
 
+    /** The segment that holds {@code index}: the last one starting at or before it. Caller holds lock. */
+    private Segment segmentAt(long index) {
+        int s = segments.size() - 1;
+        while (s > 0 && segments.get(s).firstIndex() > index) {
+            s--;
+        }
+        return segments.get(s);
+    }
+
     private Segment segmentAfter(Segment current) {
         for (Segment candidate : segments) {
             if (candidate.firstIndex() > current.firstIndex()) {
@@ -390,11 +476,28 @@ public final class Spool implements Closeable {
         bytesOnDisk += bytes;
         flushedIndex += pendingCount;
         pendingCount = 0;
+        handOver();
         forceIfDue();
         appended.signalAll();
         if (activeBytes >= config.segmentBytes()) {
             roll();
         }
+    }
+
+    /** Queues the batch just written for the reader, unless it is too far behind to need it soon. */
+    private void handOver() {
+        for (Handed h : unflushed) {
+            if (handoffBytes + h.frameBytes() > HANDOFF_MAX_BYTES) {
+                break; // the reader will read these from the segment
+            }
+            handoff.addLast(h);
+            handoffBytes += h.frameBytes();
+        }
+        unflushed.clear();
+    }
+
+    private Segment activeSegment() {
+        return segments.get(segments.size() - 1);
     }
 
     private void writeDirect(ByteBuffer frame) throws IOException {

@@ -93,9 +93,13 @@ public final class SpoolPublisher implements Runnable, Closeable {
                     send(producer, entry.get());
                     sentUpTo = entry.get().index();
                 } else {
-                    producer.flush();
-                    if (drainThenStop && spool.committedIndex() >= spool.flushedIndex()) {
-                        return;
+                    if (drainThenStop) {
+                        // Caught up: only then wait for the acks; flushing whenever the reader
+                        // catches up (every batch, with the in-memory handoff) would defeat linger.
+                        producer.flush();
+                        if (spool.committedIndex() >= spool.flushedIndex()) {
+                            return;
+                        }
                     }
                     spool.awaitAfter(sentUpTo, 50, TimeUnit.MILLISECONDS);
                 }

@@ -2,12 +2,9 @@ package dev.cgaudit.collector.ring;
 
 import static dev.cgaudit.collector.ring.RingLayout.DISCARD_BIT;
 import static dev.cgaudit.collector.ring.RingLayout.HEADER_SIZE;
-import static dev.cgaudit.collector.ring.RingLayout.INTS;
 import static dev.cgaudit.collector.ring.RingLayout.LENGTH_MASK;
-import static dev.cgaudit.collector.ring.RingLayout.LONGS;
 
 import dev.cgaudit.collector.decode.RecordDecodeException;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -38,9 +35,7 @@ public final class RingBufferReader {
 
     private final RingMemory ring;
     private final RecordHandler handler;
-    private final ByteBuffer consumerPage;
-    private final ByteBuffer producerPage;
-    private final ByteBuffer data;
+    private final RingAccess access;
     private final ByteBuffer handlerView;
     private final long mask;
     private final int maxLength;
@@ -62,15 +57,21 @@ public final class RingBufferReader {
      *     trades a little free space for fewer writes to a cache line the producer reads.
      */
     public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes) {
+        this(ring, handler, publishEveryBytes, RingAccess.addresses(ring));
+    }
+
+    /**
+     * @param access how the positions and headers are read and written: {@link RingAccess#addresses}
+     *     (what the other constructors use) or {@link RingAccess#buffers}; the algorithm is the same
+     */
+    public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes, RingAccess access) {
         if (publishEveryBytes < 0 || publishEveryBytes > ring.size()) {
             throw new IllegalArgumentException("publishEveryBytes " + publishEveryBytes
                     + " must be within 0.." + ring.size());
         }
         this.ring = ring;
         this.handler = handler;
-        this.consumerPage = ring.consumerPage();
-        this.producerPage = ring.producerPage();
-        this.data = ring.data();
+        this.access = access;
         // duplicate() resets the byte order; the handler reads native-endian kernel structs
         this.handlerView = ring.data().duplicate().order(ByteOrder.nativeOrder());
         this.mask = ring.size() - 1L;
@@ -90,15 +91,13 @@ public final class RingBufferReader {
     public ConsumeResult consume() {
         // Everything the loop touches is in locals: each acquire load stops the JIT from reusing
         // field values loaded before it, so fields read per record would be reloaded per record.
-        final ByteBuffer cp = consumerPage;
-        final ByteBuffer pp = producerPage;
-        final ByteBuffer d = data;
+        final RingAccess a = access;
         final ByteBuffer view = handlerView;
         final RecordHandler h = handler;
         final long mask = this.mask;
         final int maxLength = this.maxLength;
         final long publishEvery = publishEveryBytes;
-        long cons = (long) LONGS.getAcquire(cp, 0);
+        long cons = a.consumerPosition();
         long published = cons;
         long delivered = 0;
         long discarded = 0;
@@ -106,11 +105,11 @@ public final class RingBufferReader {
         boolean progress;
         do {
             progress = false;
-            long prod = (long) LONGS.getAcquire(pp, 0);
+            long prod = a.producerPosition();
             // positions are u64 counters; differences compare correctly even across a wrap
             while (prod - cons > 0) {
                 int offset = (int) (cons & mask);
-                int word = (int) INTS.getAcquire(d, offset);
+                int word = a.headerWord(cons);
                 if (word < 0) {
                     // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
                     break;
@@ -132,18 +131,18 @@ public final class RingBufferReader {
                 cons = next;
                 progress = true;
                 if (cons - published >= publishEvery) {
-                    LONGS.setRelease(cp, 0, cons);
+                    a.publishConsumerPosition(cons);
                     published = cons;
                 }
             }
             if (cons != published) {
-                LONGS.setRelease(cp, 0, cons);
+                a.publishConsumerPosition(cons);
                 published = cons;
             }
             // The producer stores its header, then loads our position to decide on a wake-up; we
             // store our position, then load its. Without a full fence both loads may see the old
             // value, the producer skips the wake-up and we go to sleep with a record pending.
-            VarHandle.fullFence();
+            a.fullFence();
         } while (progress);
         if (delivered + discarded == 0 && failures == null) {
             return ConsumeResult.EMPTY;

@@ -37,9 +37,16 @@ public final class RingPump {
      * {@code afterBatch} sees every pass that found records (flush the sink, count errors).
      */
     public void run(BooleanSupplier stop, Consumer<ConsumeResult> afterBatch) {
+        boolean busy = false;
         while (!stop.getAsBoolean()) {
-            ConsumeResult pass = reader.poll(waiter, POLL_TIMEOUT_MILLIS);
-            if (!pass.isEmpty()) {
+            // After a pause that followed records, look at the ring first: on a busy node records
+            // are there, and asking epoll first would cost a syscall per pass for nothing.
+            ConsumeResult pass = busy ? reader.consume() : ConsumeResult.EMPTY;
+            if (pass.isEmpty()) {
+                pass = reader.poll(waiter, POLL_TIMEOUT_MILLIS);
+            }
+            busy = !pass.isEmpty();
+            if (busy) {
                 afterBatch.accept(pass);
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(BUSY_PAUSE_MICROS));
             }

@@ -45,8 +45,9 @@ class BpfCollectorIT {
     private TestCgroupTree tree;
     private Process sleeper;
 
+    /** Static: an instance @TempDir is not injected yet when a PER_CLASS @BeforeAll runs (it was null). */
     @TempDir
-    Path spool;
+    static Path spool;
 
     @BeforeAll
     void start() throws Exception {

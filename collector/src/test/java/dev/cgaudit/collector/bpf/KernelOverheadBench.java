@@ -6,6 +6,8 @@ import dev.cgaudit.collector.ring.MappedRing;
 import dev.cgaudit.collector.ring.RingBufferReader;
 import dev.cgaudit.collector.source.RingPump;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +54,16 @@ public final class KernelOverheadBench {
             try {
                 mover.move(n / 10); // warm-up: JIT, kernel caches
                 long[] nanos = new long[2];
+                // CPU time of the migrating thread (the probes run in its context) and of the
+                // reader thread: unlike wall time, not inflated by other load on a shared machine.
+                long[] writerCpu = new long[2];
+                long[] readerCpu = new long[2];
+                double[] cpuRatios = new double[rounds];
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 double[] ratios = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     long[] pair = new long[2];
+                    long[] cpuPair = new long[2];
                     // Alternate which side goes first so drift hits both equally.
                     for (int k = 0; k < 2; k++) {
                         boolean attached = (r + k) % 2 == 1;
@@ -63,19 +72,27 @@ public final class KernelOverheadBench {
                         } else {
                             probes.detach();
                         }
+                        long c0 = threads.getCurrentThreadCpuTime();
+                        long d0 = threads.getThreadCpuTime(drain.getId());
                         long t0 = System.nanoTime();
                         mover.move(n);
                         pair[attached ? 1 : 0] = System.nanoTime() - t0;
+                        cpuPair[attached ? 1 : 0] = threads.getCurrentThreadCpuTime() - c0;
+                        readerCpu[attached ? 1 : 0] += threads.getThreadCpuTime(drain.getId()) - d0;
                     }
                     nanos[0] += pair[0];
                     nanos[1] += pair[1];
+                    writerCpu[0] += cpuPair[0];
+                    writerCpu[1] += cpuPair[1];
                     ratios[r] = (double) pair[0] / pair[1]; // rate attached / rate detached
+                    cpuRatios[r] = (double) cpuPair[0] / cpuPair[1];
                 }
                 probes.detach();
                 long total = (long) n * rounds;
                 double detachedRate = total / (nanos[0] / 1e9);
                 double attachedRate = total / (nanos[1] / 1e9);
                 java.util.Arrays.sort(ratios);
+                java.util.Arrays.sort(cpuRatios);
                 System.out.printf("kernel %s, %d CPUs, load average %s, %d migrations per phase, %d rounds, wakeup batch %d bytes, consumer %s%n",
                         System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(), loadAverage(),
                         n, rounds, batch, consumer);
@@ -84,6 +101,11 @@ public final class KernelOverheadBench {
                 System.out.printf("%-10s %12d %10.3f %14.0f%n", "attached", total, nanos[1] / 1e9, attachedRate);
                 System.out.printf("ratio attached/detached: %.3f overall, %.3f median of %d paired rounds (min %.3f, max %.3f); goal >= 0.95%n",
                         attachedRate / detachedRate, ratios[rounds / 2], rounds, ratios[0], ratios[rounds - 1]);
+                System.out.printf("writer CPU per migration: detached %.0f ns, attached %.0f ns; rate ratio by CPU time %.3f overall, "
+                        + "%.3f median (min %.3f, max %.3f)%n", (double) writerCpu[0] / total, (double) writerCpu[1] / total,
+                        (double) writerCpu[0] / writerCpu[1], cpuRatios[rounds / 2], cpuRatios[0], cpuRatios[rounds - 1]);
+                System.out.printf("reader CPU per migration: detached phases %.0f ns, attached phases %.0f ns%n",
+                        (double) readerCpu[0] / total, (double) readerCpu[1] / total);
                 drainer.stop();
                 drain.join(TimeUnit.SECONDS.toMillis(5));
                 System.out.printf("records consumed: %d (expected >= %d), lost: %s%n",

@@ -3,6 +3,7 @@ package dev.cgaudit.collector.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -177,6 +178,95 @@ class SpoolTest {
                 Spool.Entry e = reader.next().orElseThrow();
                 assertThat(e.index()).isEqualTo(42);
                 assertThat(new String(e.value(), StandardCharsets.UTF_8)).startsWith("v42-");
+            }
+        }
+    }
+
+    @Test
+    void aReaderThatKeepsUpIsHandedTheAppendedRecordsInMemory() throws Exception {
+        try (Spool spool = Spool.open(config(1 << 20, 4096))) {
+            byte[] key = bytes("n");
+            List<byte[]> values = new ArrayList<>();
+            try (Spool.Reader reader = spool.reader()) {
+                for (int i = 0; i < 200; i++) {
+                    byte[] value = bytes(String.format("%04d-%s", i, "z".repeat(40)));
+                    values.add(value);
+                    spool.append(key, value);
+                    if (i % 10 == 9) {
+                        spool.flush();
+                        for (Optional<Spool.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
+                            // the very array appended: not read back from the segment
+                            assertThat(e.get().value()).isSameAs(values.get((int) e.get().index()));
+                            spool.commit(e.get().index());
+                        }
+                        spool.checkpoint();
+                    }
+                }
+            }
+            assertThat(spool.depth()).isZero();
+        }
+    }
+
+    @Test
+    void aReaderFarBehindReadsTheSkippedRecordsFromDiskThenMemoryAgainGapFree() throws Exception {
+        int size = 1000;
+        int records = (int) (Spool.HANDOFF_MAX_BYTES / size) * 3 / 2; // half again what the handoff holds
+        try (Spool spool = Spool.open(config(64L << 20, 1 << 20))) {
+            byte[] key = bytes("n");
+            List<byte[]> appended = new ArrayList<>();
+            try (Spool.Reader reader = spool.reader()) {
+                long fromMemory = 0;
+                long expected = 0;
+                for (int round = 0; round < 3; round++) {
+                    // append far more than the handoff holds, without reading
+                    for (int i = 0; i < records; i++) {
+                        byte[] value = new byte[size];
+                        ByteBuffer.wrap(value).putLong(appended.size());
+                        appended.add(value);
+                        spool.append(key, value);
+                        if (i % 100 == 99) {
+                            spool.flush();
+                        }
+                    }
+                    spool.flush();
+                    for (Optional<Spool.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
+                        assertThat(e.get().index()).isEqualTo(expected);
+                        assertThat(ByteBuffer.wrap(e.get().value()).getLong()).isEqualTo(expected);
+                        if (e.get().value() == appended.get((int) expected)) {
+                            fromMemory++;
+                        }
+                        expected++;
+                        spool.commit(e.get().index());
+                        if (expected % 5000 == 0) {
+                            spool.checkpoint(); // delivered segments go while the reader is between disk and memory
+                        }
+                    }
+                }
+                assertThat(expected).isEqualTo(appended.size());
+                assertThat(fromMemory).isPositive().isLessThan(appended.size());
+            }
+        }
+    }
+
+    @Test
+    void aRewindAfterRecordsHandedInMemoryReadsThemAgainFromDisk() throws Exception {
+        try (Spool spool = Spool.open(config(1 << 20, 4096))) {
+            try (Spool.Reader reader = spool.reader()) {
+                for (int i = 0; i < 100; i++) {
+                    spool.append(bytes("n"), bytes("v" + i + "-" + "y".repeat(60)));
+                }
+                spool.flush();
+                for (int i = 0; i < 80; i++) {
+                    reader.next().orElseThrow();
+                }
+                spool.commit(41);
+                reader.seek(spool.committedIndex() + 1);
+                for (int i = 42; i < 100; i++) {
+                    Spool.Entry e = reader.next().orElseThrow();
+                    assertThat(e.index()).isEqualTo(i);
+                    assertThat(new String(e.value(), StandardCharsets.UTF_8)).startsWith("v" + i + "-");
+                }
+                assertThat(reader.next()).isEmpty();
             }
         }
     }

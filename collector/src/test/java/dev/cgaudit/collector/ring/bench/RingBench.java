@@ -2,6 +2,7 @@ package dev.cgaudit.collector.ring.bench;
 
 import dev.cgaudit.collector.ring.EpollWaiter;
 import dev.cgaudit.collector.ring.MappedRing;
+import dev.cgaudit.collector.ring.RingAccess;
 import dev.cgaudit.collector.ring.RingBufferReader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,9 +41,14 @@ public final class RingBench {
         }
     }
 
-    /** How the Java reader publishes its position (the choice measured here). */
+    /**
+     * The Java reader configurations measured: how it touches the ring (ByteBuffer views, the
+     * previous default, or raw addresses) and how often it publishes its position.
+     */
     enum Publish {
-        PER_RECORD("per record"), BATCHED("batched");
+        BUFFERS_BATCHED("Java ByteBuffer batched"),
+        ADDRESSES_PER_RECORD("Java Unsafe per-record"),
+        ADDRESSES_BATCHED("Java Unsafe batched");
 
         final String label;
 
@@ -51,9 +57,14 @@ public final class RingBench {
         }
 
         RingBufferReader reader(MappedRing ring, FieldReader fields) {
-            return this == PER_RECORD
-                    ? new RingBufferReader(ring, fields, RingBufferReader.PUBLISH_PER_RECORD)
-                    : new RingBufferReader(ring, fields);
+            switch (this) {
+                case BUFFERS_BATCHED:
+                    return new RingBufferReader(ring, fields, ring.size() / 8, RingAccess.buffers(ring));
+                case ADDRESSES_PER_RECORD:
+                    return new RingBufferReader(ring, fields, RingBufferReader.PUBLISH_PER_RECORD);
+                default:
+                    return new RingBufferReader(ring, fields);
+            }
         }
     }
 
@@ -96,8 +107,14 @@ public final class RingBench {
             rows.add(bench.scenario("(b) stream", "small", size));
         }
         System.out.println();
-        System.out.println("| scenario | ring | record | libbpf M rec/s | Java per-record M rec/s | ratio | Java batched M rec/s | ratio | drops libbpf / Java pr / Java b |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        StringBuilder header = new StringBuilder("| scenario | ring | record | libbpf M rec/s |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|");
+        for (Publish p : Publish.values()) {
+            header.append(' ').append(p.label).append(" M rec/s | ratio |");
+            rule.append("---|---|");
+        }
+        System.out.println(header.append(" drops libbpf / Java (same order) |"));
+        System.out.println(rule.append("---|"));
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "%nmedian of %d runs each; drain: rate of the median of %d fill+drain rounds per run, timed drain only; stream: consumed/s over %.1f s, bursts of %d%n",
                 bench.reps, bench.drainRounds, bench.streamSeconds, bench.streamBurst);
@@ -123,14 +140,19 @@ public final class RingBench {
             }
         }
         Run cm = median(c);
-        Run pr = median(java.get(Publish.PER_RECORD));
-        Run b = median(java.get(Publish.BATCHED));
-        String row = String.format(Locale.ROOT, "| %s | %s | %d B | %.1f | %.1f | %.2f× | %.1f | %.2f× | %.1f%% / %.1f%% / %.1f%% |",
-                name, ring.equals("big") ? "64 MiB" : "4 MiB", size, cm.rate / 1e6, pr.rate / 1e6, pr.rate / cm.rate,
-                b.rate / 1e6, b.rate / cm.rate, cm.dropPercent(), pr.dropPercent(), b.dropPercent());
-        System.err.println(row + "   runs: libbpf " + rates(c) + ", Java pr " + rates(java.get(Publish.PER_RECORD))
-                + ", Java b " + rates(java.get(Publish.BATCHED)));
-        return row;
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %d B | %.1f |",
+                name, ring.equals("big") ? "64 MiB" : "4 MiB", size, cm.rate / 1e6));
+        StringBuilder drops = new StringBuilder(String.format(Locale.ROOT, " %.1f%%", cm.dropPercent()));
+        StringBuilder runs = new StringBuilder("   runs: libbpf " + rates(c));
+        for (Publish p : Publish.values()) {
+            Run m = median(java.get(p));
+            row.append(String.format(Locale.ROOT, " %.1f | %.2f× |", m.rate / 1e6, m.rate / cm.rate));
+            drops.append(String.format(Locale.ROOT, " / %.1f%%", m.dropPercent()));
+            runs.append(", ").append(p.label).append(' ').append(rates(java.get(p)));
+        }
+        row.append(drops).append(" |");
+        System.err.println(row + runs.toString());
+        return row.toString();
     }
 
     private static String rates(List<Run> runs) {
