@@ -153,13 +153,11 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
                     }
                 }
                 case DENIAL_BURST -> ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros,
-                        ViolationKind.DENIAL_BURST, d.getWriter().getTgid(),
-                        "writer " + d.getNode() + "/" + d.getWriter().getTgid() + " (" + d.getWriter().getComm() + ")"));
+                        ViolationKind.DENIAL_BURST, d.getWriter().getTgid(), d.getWriter().getComm()));
                 case CHURN -> {
                     Target t = d.getTarget();
                     ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros, ViolationKind.CHURN,
-                            t.getTgid(), "target " + d.getNode() + "/" + t.getTgid()
-                                    + (t.getComm() == null ? "" : " (" + t.getComm() + ")")));
+                            t.getTgid(), t.getComm()));
                 }
             }
         }
@@ -175,11 +173,11 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     }
 
     private static RoutedDecision routed(PolicyRule rule, long version, AttachDecision d, long micros, ViolationKind kind,
-                                         int tgid, String subject) {
+                                         int tgid, String subjectComm) {
         var threshold = rule.threshold().orElseThrow();
-        return new RoutedDecision(RoutedDecision.key(rule.id(), d.getNode(), tgid), rule.id(), version, rule.mode(),
+        return new RoutedDecision(RoutedDecision.key(rule.id(), d.getNode(), tgid), version, rule.mode(),
                 rule.severity(), kind, rule.subtree().path(), threshold.count(), threshold.within().toMillis(),
-                subject, d.getEventId(), d.getNode(), micros, d.getOutcome());
+                subjectComm, d.getEventId(), micros, d.getOutcome());
     }
 
     /** Gaps only: the first seq seen of a boot is its baseline (a replay may start mid-boot). */

@@ -68,7 +68,6 @@ public final class RoutedDecisionSerializer extends TypeSerializerSingleton<Rout
     @Override
     public void serialize(RoutedDecision r, DataOutputView out) throws IOException {
         StringValue.writeString(r.key(), out);
-        StringValue.writeString(r.ruleId(), out);
         out.writeLong(r.ruleVersion());
         writeEnum(r.mode(), out);
         writeEnum(r.severity(), out);
@@ -76,19 +75,17 @@ public final class RoutedDecisionSerializer extends TypeSerializerSingleton<Rout
         StringValue.writeString(r.subtree(), out);
         out.writeInt(r.thresholdCount());
         out.writeLong(r.withinMillis());
-        StringValue.writeString(r.subject(), out);
+        StringValue.writeString(r.subjectComm(), out);
         StringValue.writeString(r.eventId(), out);
-        StringValue.writeString(r.node(), out);
         out.writeLong(r.timestampMicros());
         writeEnum(r.outcome(), out);
     }
 
     @Override
     public RoutedDecision deserialize(DataInputView in) throws IOException {
-        return new RoutedDecision(StringValue.readString(in), StringValue.readString(in), in.readLong(),
-                readEnum(MODES, in), readEnum(SEVERITIES, in), readEnum(KINDS, in), StringValue.readString(in),
-                in.readInt(), in.readLong(), StringValue.readString(in), StringValue.readString(in),
-                StringValue.readString(in), in.readLong(), readEnum(OUTCOMES, in));
+        return new RoutedDecision(StringValue.readString(in), in.readLong(), readEnum(MODES, in),
+                readEnum(SEVERITIES, in), readEnum(KINDS, in), StringValue.readString(in), in.readInt(), in.readLong(),
+                StringValue.readString(in), StringValue.readString(in), in.readLong(), readEnum(OUTCOMES, in));
     }
 
     @Override

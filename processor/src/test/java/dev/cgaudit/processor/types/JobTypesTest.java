@@ -84,10 +84,13 @@ class JobTypesTest {
     @Test
     void a_routed_decision_round_trips_with_and_without_a_mode() throws Exception {
         for (Mode mode : new Mode[] {Mode.ENFORCE, null}) {
-            RoutedDecision r = new RoutedDecision(RoutedDecision.key("probing", "node-a", 5000), "probing", 3, mode,
-                    Severity.MEDIUM, ViolationKind.DENIAL_BURST, "/", 5, 10_000, "writer node-a/5000 (bash)",
-                    "node-a/boot/1", "node-a", 42, Outcome.DENIED);
+            RoutedDecision r = new RoutedDecision(RoutedDecision.key("probing", "node|a", 5000), 3, mode,
+                    Severity.MEDIUM, ViolationKind.DENIAL_BURST, "/", 5, 10_000, mode == null ? null : "bash",
+                    "node|a/boot/1", 42, Outcome.DENIED);
             assertThat(roundTrip(RoutedDecisionSerializer.INSTANCE, r)).isEqualTo(r);
+            assertThat(r.ruleId()).isEqualTo("probing");
+            assertThat(r.node()).as("a node name may hold the separator").isEqualTo("node|a");
+            assertThat(r.subject()).isEqualTo("writer node|a/5000 (" + (mode == null ? null : "bash") + ")");
             assertThat(RoutedDecisionSerializer.INSTANCE.copy(r)).isSameAs(r);
         }
     }
