@@ -166,7 +166,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     /** The one place a decision is decoded after the source checked it. */
     private AttachDecision decode(EncodedDecision encoded) {
         try {
-            return codec.decode(encoded.message());
+            return codec.decodeAccepted(encoded.message());
         } catch (DecodeException e) {
             throw new IllegalStateException("decision " + encoded.eventId() + " decoded at the source but not here", e);
         }

@@ -89,7 +89,26 @@ public final class EventCodec<T extends SpecificRecord> {
             throw new DecodeException(Reason.BAD_MARKER, String.format(
                     "expected single-object marker C3 01, got %02X %02X", message[0], message[1]));
         }
-        long fingerprint = readFingerprint(message);
+        SpecificDatumReader<T> reader = reader(readFingerprint(message));
+        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
+        checkStructure(message, reader.getSchema());
+        return read(message, reader);
+    }
+
+    /**
+     * Decodes a message that {@link #decode} has accepted before and that was kept as bytes since
+     * (a Flink job carries decisions that way between its operators): the structure walk that
+     * guards against hostile length prefixes was done then and is not repeated. Bytes from
+     * anywhere else must go through {@link #decode}.
+     */
+    public T decodeAccepted(byte[] message) throws DecodeException {
+        if (message == null || message.length < HEADER_LENGTH || message[0] != MARKER_0 || message[1] != MARKER_1) {
+            return decode(message);   // not what decode accepts: let it say why
+        }
+        return read(message, reader(readFingerprint(message)));
+    }
+
+    private SpecificDatumReader<T> reader(long fingerprint) throws DecodeException {
         SpecificDatumReader<T> reader = readers.get(fingerprint);
         if (reader == null) {
             Schema writerSchema = store.findByFingerprint(fingerprint).orElseThrow(() -> new DecodeException(
@@ -98,8 +117,10 @@ public final class EventCodec<T extends SpecificRecord> {
                             schema.getName(), fingerprint, store.size())));
             reader = readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writerSchema, schema, model));
         }
-        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
-        checkStructure(message, reader.getSchema());
+        return reader;
+    }
+
+    private T read(byte[] message, SpecificDatumReader<T> reader) throws DecodeException {
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, null);
         try {
