@@ -41,7 +41,7 @@ public final class EventCodec<T extends SpecificRecord> {
 
     private EventCodec(Class<T> type, SchemaStore store) {
         this.type = type;
-        this.model = SpecificData.getForClass(type);
+        this.model = readingModel(SpecificData.getForClass(type), type);
         this.schema = model.getSchema(type);
         this.store = store;
         this.header = header(SchemaStore.fingerprint(schema));
@@ -156,6 +156,19 @@ public final class EventCodec<T extends SpecificRecord> {
         // branch...): all of them mean "these bytes are not a valid body".
         return new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + schema.getName()
                 + " body of " + (message.length - HEADER_LENGTH) + " bytes: " + e, e);
+    }
+
+    /**
+     * The generated class's own model (its logical-type conversions), copied so that this codec can
+     * use Avro's fast reader (readers compiled per writer schema, about three times faster than the
+     * interpreted resolving decoder, same results) without switching it on for every other user of
+     * the class's shared model.
+     */
+    private static SpecificData readingModel(SpecificData generated, Class<?> type) {
+        SpecificData own = new SpecificData(type.getClassLoader());
+        generated.getConversions().forEach(own::addLogicalTypeConversion);
+        own.setFastReaderEnabled(true);
+        return own;
     }
 
     /** The fingerprint in a message's header; the caller has checked the length. */
