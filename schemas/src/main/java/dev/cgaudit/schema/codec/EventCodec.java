@@ -80,6 +80,14 @@ public final class EventCodec<T extends SpecificRecord> {
         return out.toByteArray();
     }
 
+    /**
+     * A datum reader for Avro object container files of this type (the file names its writer
+     * schema), reading with the same model as this codec.
+     */
+    public SpecificDatumReader<T> containerFileReader() {
+        return new SpecificDatumReader<>(null, schema, model);
+    }
+
     public T decode(byte[] message) throws DecodeException {
         if (message == null || message.length < HEADER_LENGTH) {
             throw new DecodeException(Reason.TRUNCATED_HEADER, "expected at least " + HEADER_LENGTH
