@@ -35,7 +35,9 @@ public final class JobDescriptors {
     public static final OutputTag<StatusEvent> POLICY_RESULTS = new OutputTag<>("policy-results", STATUS);
 
     // DecisionRouter, keyed by node
-    public static final ListStateDescriptor<EncodedDecision> ROUTER_BUFFER = new ListStateDescriptor<>("router-buffer", DECISION);
+    /** A node's decisions until the watermark passes them, by timer bucket (the end of their granule, ms). */
+    public static final MapStateDescriptor<Long, List<EncodedDecision>> ROUTER_BUFFER =
+            new MapStateDescriptor<>("router-buffer", Types.LONG, new ListTypeInfo<>(DECISION));
     public static final MapStateDescriptor<String, SeqMark> ROUTER_SEQ =
             new MapStateDescriptor<>("router-seq", Types.STRING, TypeInformation.of(SeqMark.class));
     public static final ValueStateDescriptor<Long> ROUTER_CLEANUP = new ValueStateDescriptor<>("router-cleanup", Types.LONG);

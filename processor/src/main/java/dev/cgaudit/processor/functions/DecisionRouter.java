@@ -26,7 +26,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -54,8 +53,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     private final ProcessorSettings settings;
     private final boolean awaitPolicy;
 
-    private transient ListState<EncodedDecision> bufferState;
-    private transient EventTimeBuffer<EncodedDecision> buffer;
+    private transient BucketedEventTimeBuffer<EncodedDecision> buffer;
     private transient EventCodec<AttachDecision> codec;
     private transient MapState<String, SeqMark> seqs;
     private transient ValueState<Long> cleanupAt;
@@ -75,8 +73,8 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void open(OpenContext openContext) {
         gate = new PolicyGate(awaitPolicy);
-        bufferState = getRuntimeContext().getListState(JobDescriptors.ROUTER_BUFFER);
-        buffer = new EventTimeBuffer<>(bufferState, EncodedDecision.ORDER, EncodedDecision::millis,
+        buffer = new BucketedEventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
+                EncodedDecision.ORDER, EncodedDecision::millis,
                 settings.timerGranularity().toMillis());
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);

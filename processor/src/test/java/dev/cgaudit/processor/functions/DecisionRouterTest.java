@@ -91,6 +91,29 @@ class DecisionRouterTest {
     }
 
     @Test
+    void a_drain_releases_every_decision_the_watermark_passed_in_order_even_within_a_timer_bucket() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0.minusSeconds(60)));
+        // 1.010 s and 1.050 s share the 100 ms timer bucket ending at 1.099 s; 0.950 s is in the one before.
+        send(h, byShell(move("node-a", 1, T0.plusMillis(1_010), "/user.slice", "/system.slice/a.service"), 5000));
+        send(h, byShell(move("node-a", 2, T0.plusMillis(1_050), "/user.slice", "/system.slice/a.service"), 5000));
+        send(h, byShell(move("node-a", 0, T0.plusMillis(950), "/user.slice", "/system.slice/a.service"), 5000));
+
+        advance(h, T0.plusMillis(1_030).toEpochMilli());
+        assertThat(h.extractOutputValues()).as("the earlier bucket, and what the watermark passed of the next")
+                .flatExtracting(PolicyViolation::getDecisionIds)
+                .containsExactly("node-a/" + dev.cgaudit.processor.Moves.BOOT + "/0", "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/1");
+
+        advance(h, T0.plusMillis(1_100).toEpochMilli());
+        assertThat(h.extractOutputValues()).flatExtracting(PolicyViolation::getDecisionIds).containsExactly(
+                "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/0", "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/1",
+                "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/2");
+        advance(h, Long.MAX_VALUE);
+        assertThat(HarnessState.keyedEntries(h)).as("buffer drained; at the end of time the seq marks go too").isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void systemd_moving_into_system_slice_is_no_violation() throws Exception {
         var h = router(false);
         rule(h, Rules.upsert(Rules.managers(Mode.ENFORCE), 1, T0.minusSeconds(60)));
