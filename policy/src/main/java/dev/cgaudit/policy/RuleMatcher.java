@@ -12,6 +12,7 @@ import dev.cgaudit.schema.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -37,33 +38,35 @@ public final class RuleMatcher {
         End destination = End.of("destination", decision.getDestination(), "the kernel did not report it");
         End source = End.of("source", decision.getSource(), "the kernel did not report it for this decision");
 
-        Touch touch = switch (rule.kind()) {
-            case ALLOWLIST -> touch(subtree, rule.direction(), destination, source);
-            case CONTAINMENT -> touch(subtree, Direction.OUT_OF, destination, source);
-            case DENIAL_BURST, CHURN -> touch(subtree, Direction.ANY, destination, source);
-        };
-        if (!touch.concerned()) {
+        List<End> ends = ends(switch (rule.kind()) {
+            case ALLOWLIST -> rule.direction();
+            case CONTAINMENT -> Direction.OUT_OF;
+            case DENIAL_BURST, CHURN -> Direction.ANY;
+        }, destination, source);
+        End touched = touched(subtree, ends);
+        if (touched == null) {
             return Match.notConcerned(rule, rule.when().isPresent() ? Match.When.NOT_EVALUATED : Match.When.ABSENT,
-                    touch.explanation());
+                    () -> untouched(subtree, ends));
         }
+        Supplier<String> touch = () -> touched.name() + " " + touched.path() + " lies in " + subtree;
 
         Match.When when = Match.When.ABSENT;
-        String whenText = "";
+        Supplier<String> context = touch;
         if (rule.when().isPresent()) {
             Condition condition = rule.when().get();
             try {
                 boolean holds = condition.test(CelDecision.of(decision));
                 when = holds ? Match.When.TRUE : Match.When.FALSE;
-                whenText = "; when `" + condition.expression() + "` is " + holds;
+                Supplier<String> whenText = () -> touch.get() + "; when `" + condition.expression() + "` is " + holds;
                 if (!holds) {
-                    return Match.notConcerned(rule, when, touch.explanation() + whenText + ", so the rule does not apply");
+                    return Match.notConcerned(rule, when, () -> whenText.get() + ", so the rule does not apply");
                 }
+                context = whenText;
             } catch (ConditionEvaluationException e) {
-                return Match.notConcerned(rule, Match.When.FAILED, touch.explanation()
+                return Match.notConcerned(rule, Match.When.FAILED, () -> touch.get()
                         + "; when could not be evaluated, so the rule does not apply: " + e.getMessage());
             }
         }
-        String context = touch.explanation() + whenText;
 
         return switch (rule.kind()) {
             case ALLOWLIST -> allowlist(rule, decision, when, context);
@@ -73,76 +76,95 @@ public final class RuleMatcher {
         };
     }
 
-    private static Match allowlist(PolicyRule rule, AttachDecision decision, Match.When when, String context) {
+    // Each kind decides first and words its explanation only when asked (the supplier reads the
+    // decision then: callers word it before they change or reuse the decision).
+
+    private static Match allowlist(PolicyRule rule, AttachDecision decision, Match.When when, Supplier<String> context) {
         Writer writer = decision.getWriter();
-        String who = describe(writer);
-        List<String> failures = new ArrayList<>();
         for (int i = 0; i < rule.allow().size(); i++) {
-            AllowEntry entry = rule.allow().get(i);
-            EntryCheck check = check(entry, writer);
-            if (check.failed().isEmpty()) {
-                return Match.concerned(rule, false, when, context + "; " + outcome(decision) + "; " + who
-                        + " matched allow entry [" + (i + 1) + "]: " + String.join(", ", check.matched()));
+            if (matches(rule.allow().get(i), writer)) {
+                int entry = i;
+                return Match.concerned(rule, false, when, () -> context.get() + "; " + outcome(decision) + "; "
+                        + describe(writer) + " matched allow entry [" + (entry + 1) + "]: "
+                        + String.join(", ", check(rule.allow().get(entry), writer).matched()));
             }
-            failures.add("[" + (i + 1) + "] " + String.join(", ", check.failed()));
         }
-        return Match.concerned(rule, true, when, context + "; " + outcome(decision) + "; " + who
-                + " matched none of " + rule.allow().size() + " allow " + (rule.allow().size() == 1 ? "entry" : "entries")
-                + ": " + String.join("; ", failures));
+        return Match.concerned(rule, true, when, () -> {
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < rule.allow().size(); i++) {
+                failures.add("[" + (i + 1) + "] " + String.join(", ", check(rule.allow().get(i), writer).failed()));
+            }
+            return context.get() + "; " + outcome(decision) + "; " + describe(writer)
+                    + " matched none of " + rule.allow().size() + " allow " + (rule.allow().size() == 1 ? "entry" : "entries")
+                    + ": " + String.join("; ", failures);
+        });
     }
 
-    private static Match containment(PolicyRule rule, End destination, Match.When when, String context) {
+    private static Match containment(PolicyRule rule, End destination, Match.When when, Supplier<String> context) {
         if (destination.path() == null) {
-            return Match.notConcerned(rule, when, context + "; destination path unresolved (" + destination.unresolvedReason()
-                    + "): cannot tell whether it leaves " + rule.subtree());
+            return Match.notConcerned(rule, when, () -> context.get() + "; destination path unresolved ("
+                    + destination.unresolvedReason() + "): cannot tell whether it leaves " + rule.subtree());
         }
         if (rule.subtree().contains(destination.path())) {
-            return Match.concerned(rule, false, when, context + "; destination " + destination.path()
+            return Match.concerned(rule, false, when, () -> context.get() + "; destination " + destination.path()
                     + " stays inside " + rule.subtree());
         }
-        return Match.concerned(rule, true, when, context + "; destination " + destination.path()
+        return Match.concerned(rule, true, when, () -> context.get() + "; destination " + destination.path()
                 + " lies outside " + rule.subtree() + ": a process inside was to be moved out");
     }
 
-    private static Match denialBurst(PolicyRule rule, AttachDecision decision, Match.When when, String context) {
+    private static Match denialBurst(PolicyRule rule, AttachDecision decision, Match.When when, Supplier<String> context) {
         Threshold t = rule.threshold().orElseThrow();
-        Writer w = decision.getWriter();
-        String subject = "writer " + decision.getNode() + "/" + w.getTgid() + " (" + w.getComm() + ")";
         if (decision.getOutcome() == Outcome.DENIED) {
-            return Match.concerned(rule, true, when, context + "; " + outcome(decision) + " attempt by " + subject
-                    + " counts towards " + t.count() + " within " + t.within());
+            return Match.concerned(rule, true, when, () -> {
+                Writer w = decision.getWriter();
+                String subject = "writer " + decision.getNode() + "/" + w.getTgid() + " (" + w.getComm() + ")";
+                return context.get() + "; " + outcome(decision) + " attempt by " + subject
+                        + " counts towards " + t.count() + " within " + t.within();
+            });
         }
-        return Match.concerned(rule, false, when, context + "; " + outcome(decision) + ": only DENIED decisions count");
+        return Match.concerned(rule, false, when, () -> context.get() + "; " + outcome(decision)
+                + ": only DENIED decisions count");
     }
 
-    private static Match churn(PolicyRule rule, AttachDecision decision, Match.When when, String context) {
+    private static Match churn(PolicyRule rule, AttachDecision decision, Match.When when, Supplier<String> context) {
         Threshold t = rule.threshold().orElseThrow();
         Target target = decision.getTarget();
         if (target == null || target.getTgid() == null) {
-            return Match.notConcerned(rule, when, context + "; target unknown (the kernel found no such task): "
+            return Match.notConcerned(rule, when, () -> context.get() + "; target unknown (the kernel found no such task): "
                     + "churn counts moves per target");
         }
-        String subject = "target " + decision.getNode() + "/" + target.getTgid()
-                + (target.getComm() == null ? "" : " (" + target.getComm() + ")");
         if (decision.getOutcome() == Outcome.ALLOWED) {
-            return Match.concerned(rule, true, when, context + "; " + subject + " was moved, which counts towards "
-                    + t.count() + " within " + t.within());
+            return Match.concerned(rule, true, when, () -> {
+                String subject = "target " + decision.getNode() + "/" + target.getTgid()
+                        + (target.getComm() == null ? "" : " (" + target.getComm() + ")");
+                return context.get() + "; " + subject + " was moved, which counts towards "
+                        + t.count() + " within " + t.within();
+            });
         }
-        return Match.concerned(rule, false, when, context + "; " + outcome(decision)
+        return Match.concerned(rule, false, when, () -> context.get() + "; " + outcome(decision)
                 + ": only completed (ALLOWED) moves count");
     }
 
-    private static Touch touch(Subtree subtree, Direction direction, End destination, End source) {
-        List<End> ends = switch (direction) {
+    private static List<End> ends(Direction direction, End destination, End source) {
+        return switch (direction) {
             case INTO -> List.of(destination);
             case OUT_OF -> List.of(source);
             case ANY -> List.of(destination, source);
         };
+    }
+
+    /** The first of {@code ends} that lies in the subtree; null when none does. */
+    private static End touched(Subtree subtree, List<End> ends) {
         for (End end : ends) {
             if (end.path() != null && subtree.contains(end.path())) {
-                return new Touch(true, end.name() + " " + end.path() + " lies in " + subtree);
+                return end;
             }
         }
+        return null;
+    }
+
+    private static String untouched(Subtree subtree, List<End> ends) {
         List<String> outside = new ArrayList<>();
         List<String> unresolved = new ArrayList<>();
         for (End end : ends) {
@@ -164,7 +186,28 @@ public final class RuleMatcher {
             why.append(String.join(" and ", unresolved)).append(": cannot tell whether the decision touches ")
                     .append(subtree);
         }
-        return new Touch(false, why.toString());
+        return why.toString();
+    }
+
+    /** Whether the writer matches every field the entry names: {@link #check} without the words. */
+    private static boolean matches(AllowEntry entry, Writer writer) {
+        if (!entry.exe().isEmpty() && (writer.getExe() == null || !entry.exe().contains(writer.getExe()))) {
+            return false;
+        }
+        if (!entry.comm().isEmpty() && (writer.getComm() == null || !entry.comm().contains(writer.getComm()))) {
+            return false;
+        }
+        if (!entry.uid().isEmpty() && !entry.uid().contains(writer.getUid())) {
+            return false;
+        }
+        if (!entry.gid().isEmpty() && !entry.gid().contains(writer.getGid())) {
+            return false;
+        }
+        if (!entry.writerCgroup().isEmpty()) {
+            String path = writer.getCgroupPath();
+            return path != null && entry.writerCgroup().stream().anyMatch(s -> s.contains(path));
+        }
+        return true;
     }
 
     private static EntryCheck check(AllowEntry entry, Writer writer) {
@@ -242,9 +285,6 @@ public final class RuleMatcher {
             String reason = ref.getPathError() == null ? "no path error given" : ref.getPathError();
             return new End(name, ref.getPath(), ref.getPath() == null ? reason : null);
         }
-    }
-
-    private record Touch(boolean concerned, String explanation) {
     }
 
     private record EntryCheck(List<String> matched, List<String> failed) {

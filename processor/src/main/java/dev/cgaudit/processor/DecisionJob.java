@@ -4,12 +4,14 @@ import dev.cgaudit.processor.functions.DecisionRouter;
 import dev.cgaudit.processor.functions.ModeDowngrades;
 import dev.cgaudit.processor.functions.StatusDetector;
 import dev.cgaudit.processor.functions.WindowDetector;
-import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.StatusEvent;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job graph both modes share: decisions, verified rule changes and collector statuses in,
@@ -36,17 +38,29 @@ public final class DecisionJob {
     }
 
     /**
+     * What both wirings set on their environment: records are not copied between chained operators
+     * (no function keeps or changes a record it has emitted), and a type that would fall back to
+     * Kryo fails the job when it is built instead of costing a generic round trip per record.
+     */
+    public static void configure(StreamExecutionEnvironment env) {
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(PipelineOptions.OBJECT_REUSE, true);
+        env.configure(config);
+    }
+
+    /**
      * @param statuses    collector statuses; null where the input has none (replay from files)
      * @param awaitPolicy hold decisions until {@code rules} says the policy log is loaded; true for the
      *                    live job, false where the rules are complete before any decision (BATCH replay)
      */
-    public static DataStream<PolicyViolation> correlate(DataStream<AttachDecision> decisions, DataStream<RuleChange> rules,
+    public static DataStream<PolicyViolation> correlate(DataStream<EncodedDecision> decisions, DataStream<RuleChange> rules,
                                                         DataStream<StatusEvent> statuses, ProcessorSettings settings,
                                                         boolean awaitPolicy) {
         BroadcastStream<RuleChange> broadcastRules = rules.broadcast(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
 
         SingleOutputStreamOperator<PolicyViolation> routed = decisions
-                .keyBy(AttachDecision::getNode)
+                .keyBy(EncodedDecision::node)
                 .connect(broadcastRules)
                 .process(new DecisionRouter(settings, awaitPolicy))
                 .uid(ROUTER_UID).name("route decisions per rule (allowlist, containment, bypass, seq gaps)");

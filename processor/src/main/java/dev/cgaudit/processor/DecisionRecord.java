@@ -1,11 +1,9 @@
 package dev.cgaudit.processor;
 
-import dev.cgaudit.schema.AttachDecision;
-
 /** One record of the decisions topic: decoded, or a dead letter. Exactly one of the two is set. */
-public record DecisionRecord(AttachDecision decision, DeadLetter deadLetter) {
+public record DecisionRecord(EncodedDecision decision, DeadLetter deadLetter) {
 
-    public static DecisionRecord decoded(AttachDecision decision) {
+    public static DecisionRecord decoded(EncodedDecision decision) {
         return new DecisionRecord(decision, null);
     }
 

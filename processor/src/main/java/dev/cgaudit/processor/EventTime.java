@@ -2,20 +2,9 @@ package dev.cgaudit.processor;
 
 import dev.cgaudit.schema.AttachDecision;
 import java.time.Instant;
-import java.util.Comparator;
 
-/** Event-time conversions and the one order every detector processes decisions in. */
+/** Event-time conversions (the order decisions are processed in is {@link EncodedDecision#ORDER}). */
 public final class EventTime {
-
-    /**
-     * Timestamp, then boot and seq (a node's own order), then event id: a total order, so the
-     * live job and a BATCH replay process ties identically.
-     */
-    public static final Comparator<AttachDecision> DECISION_ORDER = Comparator
-            .comparingLong((AttachDecision d) -> micros(d.getTimestamp()))
-            .thenComparing(AttachDecision::getBootId)
-            .thenComparingLong(AttachDecision::getSeq)
-            .thenComparing(AttachDecision::getEventId);
 
     private EventTime() {
     }

@@ -1,6 +1,5 @@
 package dev.cgaudit.processor;
 
-import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.PolicyCommand;
 import dev.cgaudit.schema.StatusEvent;
 import java.util.List;
@@ -16,7 +15,7 @@ import org.apache.flink.util.OutputTag;
 public final class JobDescriptors {
 
     public static final TypeInformation<RuleChange> RULE_CHANGE = TypeInformation.of(RuleChange.class);
-    public static final TypeInformation<AttachDecision> DECISION = TypeInformation.of(AttachDecision.class);
+    public static final TypeInformation<EncodedDecision> DECISION = TypeInformation.of(EncodedDecision.class);
     public static final TypeInformation<StatusEvent> STATUS = TypeInformation.of(StatusEvent.class);
     public static final TypeInformation<RoutedDecision> ROUTED = TypeInformation.of(RoutedDecision.class);
 
@@ -36,7 +35,9 @@ public final class JobDescriptors {
     public static final OutputTag<StatusEvent> POLICY_RESULTS = new OutputTag<>("policy-results", STATUS);
 
     // DecisionRouter, keyed by node
-    public static final ListStateDescriptor<AttachDecision> ROUTER_BUFFER = new ListStateDescriptor<>("router-buffer", DECISION);
+    /** A node's decisions until the watermark passes them, by timer bucket (the end of their granule, ms). */
+    public static final MapStateDescriptor<Long, List<EncodedDecision>> ROUTER_BUFFER =
+            new MapStateDescriptor<>("router-buffer", Types.LONG, new ListTypeInfo<>(DECISION));
     public static final MapStateDescriptor<String, SeqMark> ROUTER_SEQ =
             new MapStateDescriptor<>("router-seq", Types.STRING, TypeInformation.of(SeqMark.class));
     public static final ValueStateDescriptor<Long> ROUTER_CLEANUP = new ValueStateDescriptor<>("router-cleanup", Types.LONG);

@@ -7,7 +7,6 @@ import dev.cgaudit.processor.kafka.PolicyRecordDeserializer;
 import dev.cgaudit.processor.kafka.StatusDeserializer;
 import dev.cgaudit.processor.policy.PolicyVerifier;
 import dev.cgaudit.processor.policy.TrustedKeys;
-import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Component;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.StatusEvent;
@@ -94,7 +93,7 @@ public final class LiveJob {
         checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
         env.configure(checkpoints);
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        env.getConfig().enableObjectReuse();
+        DecisionJob.configure(env);
         ProcessorSettings settings = config.settings();
         Topics topics = config.topics();
 
@@ -106,7 +105,7 @@ public final class LiveJob {
                 .setDeserializer(new DecisionDeserializer())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .build();
-        SingleOutputStreamOperator<AttachDecision> decisions = env
+        SingleOutputStreamOperator<EncodedDecision> decisions = env
                 .fromSource(decisionSource, decisionWatermarks(settings), "decisions from " + topics.decisions())
                 .uid(DECISIONS_SOURCE_UID)
                 .process(new DeadLetterSplitter())
@@ -170,7 +169,7 @@ public final class LiveJob {
     static WatermarkStrategy<DecisionRecord> decisionWatermarks(ProcessorSettings settings) {
         // A dead letter has no event time: MIN_VALUE never moves the partition's watermark.
         return WatermarkStrategy.<DecisionRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withTimestampAssigner((r, kafkaTs) -> r.decision() == null ? Long.MIN_VALUE : EventTime.millis(r.decision()))
+                .withTimestampAssigner((r, kafkaTs) -> r.decision() == null ? Long.MIN_VALUE : r.decision().millis())
                 .withIdleness(settings.idleness());
     }
 

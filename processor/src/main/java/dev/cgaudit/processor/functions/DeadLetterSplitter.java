@@ -3,7 +3,7 @@ package dev.cgaudit.processor.functions;
 import dev.cgaudit.processor.DecisionRecord;
 import dev.cgaudit.processor.DeadLetter;
 import dev.cgaudit.processor.JobDescriptors;
-import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.processor.EncodedDecision;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * with their reason and position, are counted ({@code deadLetters}) and logged. A poison record
  * never fails the job.
  */
-public final class DeadLetterSplitter extends ProcessFunction<DecisionRecord, AttachDecision> {
+public final class DeadLetterSplitter extends ProcessFunction<DecisionRecord, EncodedDecision> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSplitter.class);
     /** Log every dead letter up to this many, then one in LOG_EVERY: a flood must not drown the log. */
@@ -31,7 +31,7 @@ public final class DeadLetterSplitter extends ProcessFunction<DecisionRecord, At
     }
 
     @Override
-    public void processElement(DecisionRecord record, Context ctx, Collector<AttachDecision> out) {
+    public void processElement(DecisionRecord record, Context ctx, Collector<EncodedDecision> out) {
         if (record.decision() != null) {
             out.collect(record.decision());
             return;

@@ -3,6 +3,7 @@ package dev.cgaudit.processor.functions;
 import dev.cgaudit.policy.Match;
 import dev.cgaudit.policy.PolicyRule;
 import dev.cgaudit.policy.RuleMatcher;
+import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.ProcessorSettings;
@@ -18,12 +19,13 @@ import dev.cgaudit.schema.Outcome;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.Target;
 import dev.cgaudit.schema.ViolationKind;
+import dev.cgaudit.schema.codec.DecodeException;
+import dev.cgaudit.schema.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -44,15 +46,15 @@ import org.apache.flink.util.Collector;
  * The broadcast side keeps every accepted rule version (the policy history), so versions apply by
  * event time rather than by arrival.
  */
-public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, AttachDecision, RuleChange, PolicyViolation> {
+public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, EncodedDecision, RuleChange, PolicyViolation> {
 
     private static final long RETENTION_CHECK_MILLIS = 60_000;
 
     private final ProcessorSettings settings;
     private final boolean awaitPolicy;
 
-    private transient ListState<AttachDecision> bufferState;
-    private transient EventTimeBuffer<AttachDecision> buffer;
+    private transient BucketedEventTimeBuffer<EncodedDecision> buffer;
+    private transient EventCodec<AttachDecision> codec;
     private transient MapState<String, SeqMark> seqs;
     private transient ValueState<Long> cleanupAt;
     private transient RuleMatcher matcher;
@@ -71,11 +73,12 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void open(OpenContext openContext) {
         gate = new PolicyGate(awaitPolicy);
-        bufferState = getRuntimeContext().getListState(JobDescriptors.ROUTER_BUFFER);
-        buffer = new EventTimeBuffer<>(bufferState, EventTime.DECISION_ORDER, EventTime::millis,
+        buffer = new BucketedEventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
+                EncodedDecision.ORDER, EncodedDecision::millis,
                 settings.timerGranularity().toMillis());
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);
+        codec = EventCodec.of(AttachDecision.class);
         matcher = new RuleMatcher();
         candidates = new ArrayList<>();
         late = getRuntimeContext().getMetricGroup().counter("lateDecisions");
@@ -83,7 +86,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     }
 
     @Override
-    public void processElement(AttachDecision decision, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
+    public void processElement(EncodedDecision decision, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
         if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
             buffer.hold(decision, ctx.timerService());
             ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
@@ -106,7 +109,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        for (AttachDecision decision : buffer.drain(ctx.getCurrentKey(), watermark)) {
+        for (EncodedDecision decision : buffer.drain(ctx.getCurrentKey(), watermark)) {
             evaluate(decision, ctx, out);
         }
         Long cleanup = cleanupAt.value();
@@ -123,9 +126,10 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
         }
     }
 
-    private void evaluate(AttachDecision d, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
+    private void evaluate(EncodedDecision encoded, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
         routedCounter.inc();
-        long micros = EventTime.micros(d.getTimestamp());
+        AttachDecision d = decode(encoded);
+        long micros = encoded.timestampMicros();
         checkSeq(d, micros, ctx, out);
         RuleBook rules = rules(ctx);
         rules.candidates(d, candidates);
@@ -147,24 +151,31 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
                     }
                 }
                 case DENIAL_BURST -> ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros,
-                        ViolationKind.DENIAL_BURST, d.getWriter().getTgid(),
-                        "writer " + d.getNode() + "/" + d.getWriter().getTgid() + " (" + d.getWriter().getComm() + ")"));
+                        ViolationKind.DENIAL_BURST, d.getWriter().getTgid(), d.getWriter().getComm()));
                 case CHURN -> {
                     Target t = d.getTarget();
                     ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros, ViolationKind.CHURN,
-                            t.getTgid(), "target " + d.getNode() + "/" + t.getTgid()
-                                    + (t.getComm() == null ? "" : " (" + t.getComm() + ")")));
+                            t.getTgid(), t.getComm()));
                 }
             }
         }
     }
 
+    /** The one place a decision is decoded after the source checked it. */
+    private AttachDecision decode(EncodedDecision encoded) {
+        try {
+            return codec.decodeAccepted(encoded.message());
+        } catch (DecodeException e) {
+            throw new IllegalStateException("decision " + encoded.eventId() + " decoded at the source but not here", e);
+        }
+    }
+
     private static RoutedDecision routed(PolicyRule rule, long version, AttachDecision d, long micros, ViolationKind kind,
-                                         int tgid, String subject) {
+                                         int tgid, String subjectComm) {
         var threshold = rule.threshold().orElseThrow();
-        return new RoutedDecision(RoutedDecision.key(rule.id(), d.getNode(), tgid), rule.id(), version, rule.mode(),
+        return new RoutedDecision(RoutedDecision.key(rule.id(), d.getNode(), tgid), version, rule.mode(),
                 rule.severity(), kind, rule.subtree().path(), threshold.count(), threshold.within().toMillis(),
-                subject, d.getEventId(), d.getNode(), micros, d.getOutcome());
+                subjectComm, d.getEventId(), micros, d.getOutcome());
     }
 
     /** Gaps only: the first seq seen of a boot is its baseline (a replay may start mid-boot). */

@@ -2,6 +2,7 @@ package dev.cgaudit.processor.kafka;
 
 import dev.cgaudit.processor.DeadLetter;
 import dev.cgaudit.processor.DecisionRecord;
+import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.codec.DecodeException;
 import dev.cgaudit.schema.codec.EventCodec;
@@ -10,7 +11,11 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Never throws: every record becomes a decision or a dead letter naming its position and reason. */
+/**
+ * Never throws: every record becomes a decision or a dead letter naming its position and reason. A
+ * decision is decoded here only to be checked and to read its routing fields; it travels on as the
+ * record's bytes ({@link EncodedDecision}) and is decoded again where it is evaluated.
+ */
 public final class DecisionDeserializer implements KafkaRecordDeserializationSchema<DecisionRecord> {
 
     private transient EventCodec<AttachDecision> codec;
@@ -21,7 +26,8 @@ public final class DecisionDeserializer implements KafkaRecordDeserializationSch
             codec = EventCodec.of(AttachDecision.class);
         }
         try {
-            out.collect(DecisionRecord.decoded(codec.decode(record.value())));
+            byte[] message = record.value();
+            out.collect(DecisionRecord.decoded(EncodedDecision.of(codec.decode(message), message)));
         } catch (DecodeException e) {
             out.collect(DecisionRecord.failed(new DeadLetter(record.topic(), record.partition(), record.offset(),
                     record.timestamp(), e.reason().name(), e.getMessage())));

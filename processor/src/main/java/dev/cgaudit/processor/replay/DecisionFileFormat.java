@@ -1,6 +1,7 @@
 package dev.cgaudit.processor.replay;
 
 import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.codec.EventCodec;
 import dev.cgaudit.schema.json.JsonLineException;
 import dev.cgaudit.schema.json.JsonLines;
 import dev.cgaudit.schema.json.JsonLinesReader;
@@ -11,7 +12,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.avro.file.DataFileStream;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -134,7 +134,7 @@ public final class DecisionFileFormat implements BulkFormat<AttachDecision, File
         private final DataFileStream<AttachDecision> stream;
 
         AvroSource(InputStream in) throws IOException {
-            stream = new DataFileStream<>(in, new SpecificDatumReader<>(AttachDecision.class));
+            stream = new DataFileStream<>(in, EventCodec.of(AttachDecision.class).containerFileReader());
         }
 
         @Override

@@ -2,11 +2,13 @@ package dev.cgaudit.processor.replay;
 
 import dev.cgaudit.processor.DecisionJob;
 import dev.cgaudit.processor.DecisionRecord;
+import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.ProcessorSettings;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.functions.DeadLetterSplitter;
+import dev.cgaudit.processor.functions.DecisionEncoder;
 import dev.cgaudit.processor.kafka.DecisionDeserializer;
 import dev.cgaudit.processor.kafka.StatusDeserializer;
 import dev.cgaudit.schema.AttachDecision;
@@ -52,20 +54,21 @@ public final class ReplayJob {
     public static List<PolicyViolation> run(StreamExecutionEnvironment env, ReplayInput input, List<RuleChange> policy,
                                             Range range, ProcessorSettings settings) throws Exception {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.getConfig().enableObjectReuse();
-        DataStream<AttachDecision> decisions;
+        DecisionJob.configure(env);
+        DataStream<EncodedDecision> decisions;
         DataStream<StatusEvent> statuses;
         if (input instanceof ReplayInput.Files files) {
             FileSource<AttachDecision> source = FileSource.forBulkFileFormat(new DecisionFileFormat(),
                     files.paths().stream().map(p -> new Path(p.toUri())).toArray(Path[]::new)).build();
             decisions = env.fromSource(source, WatermarkStrategy.<AttachDecision>noWatermarks()
-                    .withTimestampAssigner((d, ts) -> EventTime.millis(d)), "decision files").uid("replay-files");
+                    .withTimestampAssigner((d, ts) -> EventTime.millis(d)), "decision files").uid("replay-files")
+                    .map(new DecisionEncoder()).name("encode decisions");
             statuses = null;   // files hold decisions only
         } else {
             ReplayInput.Kafka kafka = (ReplayInput.Kafka) input;
             decisions = env.fromSource(kafkaRange(kafka, kafka.decisionsTopic(), new DecisionDeserializer(), range),
                             WatermarkStrategy.<DecisionRecord>noWatermarks()
-                                    .withTimestampAssigner((r, ts) -> r.decision() == null ? Long.MIN_VALUE : EventTime.millis(r.decision())),
+                                    .withTimestampAssigner((r, ts) -> r.decision() == null ? Long.MIN_VALUE : r.decision().millis()),
                             "decisions from " + kafka.decisionsTopic())
                     .uid("replay-kafka-decisions")
                     .process(new DeadLetterSplitter()).name("decode decisions, split dead letters");
@@ -77,7 +80,7 @@ public final class ReplayJob {
                     .filter(s -> range.contains(s.getTimestamp())).name("statuses in range");
         }
         if (!range.equals(Range.ALL)) {
-            decisions = decisions.filter(d -> range.contains(d.getTimestamp())).name("decisions in range");
+            decisions = decisions.filter(d -> range.contains(EventTime.instant(d.timestampMicros()))).name("decisions in range");
         }
         DataStream<RuleChange> rules = env.fromData(policy, JobDescriptors.RULE_CHANGE).name("policy");
         DataStream<PolicyViolation> violations = DecisionJob.correlate(decisions, rules, statuses, settings, false);

@@ -7,6 +7,7 @@ import static dev.cgaudit.processor.Moves.move;
 import static dev.cgaudit.processor.Moves.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.HarnessState;
 import dev.cgaudit.processor.JobDescriptors;
@@ -18,6 +19,7 @@ import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Mode;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.ViolationKind;
+import dev.cgaudit.schema.codec.EventCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,13 +32,14 @@ import org.junit.jupiter.api.Test;
 
 class DecisionRouterTest {
 
+    static final EventCodec<AttachDecision> CODEC = EventCodec.of(AttachDecision.class);
     static final ProcessorSettings SETTINGS = ProcessorSettings.DEFAULTS.withNodeRetention(Duration.ofMinutes(10));
 
-    KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> harness;
+    KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> harness;
 
-    KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> router(boolean awaitPolicy) throws Exception {
+    KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> router(boolean awaitPolicy) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new DecisionRouter(SETTINGS, awaitPolicy),
-                AttachDecision::getNode, Types.STRING, JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
+                EncodedDecision::node, Types.STRING, JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
         return harness;
     }
 
@@ -45,19 +48,19 @@ class DecisionRouterTest {
         harness.close();
     }
 
-    static void send(KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> h,
+    static void send(KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> h,
                      AttachDecision.Builder d) throws Exception {
         AttachDecision decision = d.build();
-        h.processElement(decision, EventTime.millis(decision));
+        h.processElement(EncodedDecision.of(decision, CODEC.encode(decision)), EventTime.millis(decision));
     }
 
-    static void rule(KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> h,
+    static void rule(KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> h,
                      RuleChange change) throws Exception {
         h.processBroadcastElement(change, EventTime.millis(change.issuedAtMicros()));
     }
 
     /** Both inputs: the operator's watermark is the lower of the two. */
-    static void advance(KeyedBroadcastOperatorTestHarness<String, AttachDecision, RuleChange, PolicyViolation> h, long ms)
+    static void advance(KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> h, long ms)
             throws Exception {
         h.processWatermark(ms);
         h.processBroadcastWatermark(ms);
@@ -85,6 +88,29 @@ class DecisionRouterTest {
             assertThat(v.getDecisionIds()).containsExactly("node-a/" + dev.cgaudit.processor.Moves.BOOT + "/0");
             assertThat(v.getExplanation()).contains("matched none of 1 allow entry").contains("exe /usr/bin/bash");
         });
+    }
+
+    @Test
+    void a_drain_releases_every_decision_the_watermark_passed_in_order_even_within_a_timer_bucket() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0.minusSeconds(60)));
+        // 1.010 s and 1.050 s share the 100 ms timer bucket ending at 1.099 s; 0.950 s is in the one before.
+        send(h, byShell(move("node-a", 1, T0.plusMillis(1_010), "/user.slice", "/system.slice/a.service"), 5000));
+        send(h, byShell(move("node-a", 2, T0.plusMillis(1_050), "/user.slice", "/system.slice/a.service"), 5000));
+        send(h, byShell(move("node-a", 0, T0.plusMillis(950), "/user.slice", "/system.slice/a.service"), 5000));
+
+        advance(h, T0.plusMillis(1_030).toEpochMilli());
+        assertThat(h.extractOutputValues()).as("the earlier bucket, and what the watermark passed of the next")
+                .flatExtracting(PolicyViolation::getDecisionIds)
+                .containsExactly("node-a/" + dev.cgaudit.processor.Moves.BOOT + "/0", "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/1");
+
+        advance(h, T0.plusMillis(1_100).toEpochMilli());
+        assertThat(h.extractOutputValues()).flatExtracting(PolicyViolation::getDecisionIds).containsExactly(
+                "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/0", "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/1",
+                "node-a/" + dev.cgaudit.processor.Moves.BOOT + "/2");
+        advance(h, Long.MAX_VALUE);
+        assertThat(HarnessState.keyedEntries(h)).as("buffer drained; at the end of time the seq marks go too").isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
     }
 
     @Test

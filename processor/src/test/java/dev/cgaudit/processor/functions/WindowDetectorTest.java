@@ -40,9 +40,9 @@ class WindowDetectorTest {
 
     /** The seq-th DENIED attempt of writer node-a/5000 under "probing" (5 within 10 s), at T0 + millis. */
     static RoutedDecision attempt(String node, int tgid, int seq, long millis) {
-        return new RoutedDecision(RoutedDecision.key("probing", node, tgid), "probing", 1, Mode.AUDIT, Severity.MEDIUM,
-                ViolationKind.DENIAL_BURST, "/", 5, 10_000, "writer " + node + "/" + tgid + " (bash)",
-                node + "/boot/" + seq, node, EventTime.micros(T0.plusMillis(millis)), Outcome.DENIED);
+        return new RoutedDecision(RoutedDecision.key("probing", node, tgid), 1, Mode.AUDIT, Severity.MEDIUM,
+                ViolationKind.DENIAL_BURST, "/", 5, 10_000, "bash", node + "/boot/" + seq,
+                EventTime.micros(T0.plusMillis(millis)), Outcome.DENIED);
     }
 
     void send(RoutedDecision r) throws Exception {
@@ -112,9 +112,9 @@ class WindowDetectorTest {
     void deleting_a_rule_clears_the_windows_of_all_its_subjects_and_no_other() throws Exception {
         send(attempt("node-a", 5000, 0, 0));
         send(attempt("node-b", 6000, 0, 0));
-        RoutedDecision other = new RoutedDecision(RoutedDecision.key("bouncing", "node-a", 77), "bouncing", 1, Mode.AUDIT,
-                Severity.LOW, ViolationKind.CHURN, "/", 3, 60_000, "target node-a/77", "node-a/boot/9", "node-a",
-                EventTime.micros(T0), Outcome.ALLOWED);
+        RoutedDecision other = new RoutedDecision(RoutedDecision.key("bouncing", "node-a", 77), 1, Mode.AUDIT,
+                Severity.LOW, ViolationKind.CHURN, "/", 3, 60_000, null, "node-a/boot/9", EventTime.micros(T0),
+                Outcome.ALLOWED);
         send(other);
         advance(T0.plusSeconds(1));
         int before = HarnessState.keyedEntries(h);

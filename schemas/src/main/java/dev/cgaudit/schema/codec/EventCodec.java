@@ -46,7 +46,7 @@ public final class EventCodec<T extends SpecificRecord> {
 
     private EventCodec(Class<T> type, SchemaStore store) {
         this.type = type;
-        this.model = SpecificData.getForClass(type);
+        this.model = readingModel(SpecificData.getForClass(type), type);
         this.schema = model.getSchema(type);
         this.store = store;
         this.header = header(SchemaStore.fingerprint(schema));
@@ -111,6 +111,14 @@ public final class EventCodec<T extends SpecificRecord> {
         return compiled.isPresent();
     }
 
+    /**
+     * A datum reader for Avro object container files of this type (the file names its writer
+     * schema), reading with the same model as this codec.
+     */
+    public SpecificDatumReader<T> containerFileReader() {
+        return new SpecificDatumReader<>(null, schema, model);
+    }
+
     public T decode(byte[] message) throws DecodeException {
         if (message == null || message.length < HEADER_LENGTH) {
             throw new DecodeException(Reason.TRUNCATED_HEADER, "expected at least " + HEADER_LENGTH
@@ -120,7 +128,26 @@ public final class EventCodec<T extends SpecificRecord> {
             throw new DecodeException(Reason.BAD_MARKER, String.format(
                     "expected single-object marker C3 01, got %02X %02X", message[0], message[1]));
         }
-        long fingerprint = readFingerprint(message);
+        SpecificDatumReader<T> reader = reader(readFingerprint(message));
+        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
+        checkStructure(message, reader.getSchema());
+        return read(message, reader);
+    }
+
+    /**
+     * Decodes a message that {@link #decode} has accepted before and that was kept as bytes since
+     * (a Flink job carries decisions that way between its operators): the structure walk that
+     * guards against hostile length prefixes was done then and is not repeated. Bytes from
+     * anywhere else must go through {@link #decode}.
+     */
+    public T decodeAccepted(byte[] message) throws DecodeException {
+        if (message == null || message.length < HEADER_LENGTH || message[0] != MARKER_0 || message[1] != MARKER_1) {
+            return decode(message);   // not what decode accepts: let it say why
+        }
+        return read(message, reader(readFingerprint(message)));
+    }
+
+    private SpecificDatumReader<T> reader(long fingerprint) throws DecodeException {
         SpecificDatumReader<T> reader = readers.get(fingerprint);
         if (reader == null) {
             Schema writerSchema = store.findByFingerprint(fingerprint).orElseThrow(() -> new DecodeException(
@@ -129,8 +156,10 @@ public final class EventCodec<T extends SpecificRecord> {
                             schema.getName(), fingerprint, store.size())));
             reader = readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writerSchema, schema, model));
         }
-        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
-        checkStructure(message, reader.getSchema());
+        return reader;
+    }
+
+    private T read(byte[] message, SpecificDatumReader<T> reader) throws DecodeException {
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, null);
         try {
@@ -166,6 +195,19 @@ public final class EventCodec<T extends SpecificRecord> {
         // branch...): all of them mean "these bytes are not a valid body".
         return new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + schema.getName()
                 + " body of " + (message.length - HEADER_LENGTH) + " bytes: " + e, e);
+    }
+
+    /**
+     * The generated class's own model (its logical-type conversions), copied so that this codec can
+     * use Avro's fast reader (readers compiled per writer schema, about three times faster than the
+     * interpreted resolving decoder, same results) without switching it on for every other user of
+     * the class's shared model.
+     */
+    private static SpecificData readingModel(SpecificData generated, Class<?> type) {
+        SpecificData own = new SpecificData(type.getClassLoader());
+        generated.getConversions().forEach(own::addLogicalTypeConversion);
+        own.setFastReaderEnabled(true);
+        return own;
     }
 
     /** The fingerprint in a message's header; the caller has checked the length. */

@@ -37,6 +37,17 @@ class EventCodecTest {
     }
 
     @Test
+    void decodesAnAcceptedMessageAgainWithoutTheStructureWalk() throws Exception {
+        for (AttachDecision d : List.of(Decisions.allowedProcsWrite().build(), Decisions.deniedAtOpen().build(),
+                Decisions.enforcedClone().build())) {
+            byte[] message = decisions.encode(d);
+            assertThat(decisions.decodeAccepted(message)).isEqualTo(decisions.decode(message)).isEqualTo(d);
+        }
+        assertThatThrownBy(() -> decisions.decodeAccepted(new byte[] {1, 2}))
+                .isInstanceOf(DecodeException.class);
+    }
+
+    @Test
     void roundTripsTheOtherEventTypes() throws Exception {
         PolicyViolation violation = PolicyViolation.newBuilder()
                 .setViolationId("v-1").setRuleId("r").setRuleVersion(2).setMode(Mode.ENFORCE)

@@ -1,0 +1,99 @@
+package dev.cgaudit.processor;
+
+import dev.cgaudit.processor.types.EncodedDecisionSerializer;
+import dev.cgaudit.processor.types.SerializerTypeInfo;
+import dev.cgaudit.schema.AttachDecision;
+import java.util.Comparator;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * One decision as it travels through the job: its single-object message (as read from Kafka, or
+ * encoded once from a file) and the few fields that route and order it. Decoded once, where it is
+ * evaluated: shuffles, buffers and checkpoints move bytes instead of Avro object graphs, and since
+ * it never changes, Flink's copy-on-write state and object copies need not copy it
+ * ({@link EncodedDecisionSerializer#copy} returns it as is).
+ */
+@TypeInfo(EncodedDecisionSerializer.TypeInfoFactory.class)
+public final class EncodedDecision {
+
+    /**
+     * Timestamp, then boot and seq (a node's own order), then event id: a total order, so the
+     * live job and a BATCH replay process ties identically.
+     */
+    public static final Comparator<EncodedDecision> ORDER = Comparator
+            .comparingLong(EncodedDecision::timestampMicros)
+            .thenComparing(EncodedDecision::bootId)
+            .thenComparingLong(EncodedDecision::seq)
+            .thenComparing(EncodedDecision::eventId);
+
+    private final String node;
+    private final long timestampMicros;
+    private final String bootId;
+    private final long seq;
+    private final String eventId;
+    private final byte[] message;
+
+    /** @param message the decision's Avro single-object encoding; never modified afterwards */
+    public EncodedDecision(String node, long timestampMicros, String bootId, long seq, String eventId, byte[] message) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.timestampMicros = timestampMicros;
+        this.bootId = Objects.requireNonNull(bootId, "bootId");
+        this.seq = seq;
+        this.eventId = Objects.requireNonNull(eventId, "eventId");
+        this.message = Objects.requireNonNull(message, "message");
+    }
+
+    /** {@code decision} with the message it was decoded from (or encoded to). */
+    public static EncodedDecision of(AttachDecision decision, byte[] message) {
+        return new EncodedDecision(decision.getNode(), EventTime.micros(decision.getTimestamp()), decision.getBootId(),
+                decision.getSeq(), decision.getEventId(), message);
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public long timestampMicros() {
+        return timestampMicros;
+    }
+
+    /** Flink's event time. */
+    public long millis() {
+        return EventTime.millis(timestampMicros);
+    }
+
+    public String bootId() {
+        return bootId;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public String eventId() {
+        return eventId;
+    }
+
+    /** The single-object message itself (not a copy: do not modify). */
+    public byte[] message() {
+        return message;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EncodedDecision other && timestampMicros == other.timestampMicros && seq == other.seq
+                && node.equals(other.node) && bootId.equals(other.bootId) && eventId.equals(other.eventId)
+                && java.util.Arrays.equals(message, other.message);
+    }
+
+    @Override
+    public int hashCode() {
+        return eventId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "EncodedDecision[" + eventId + " at " + timestampMicros + "µs, " + message.length + " bytes]";
+    }
+}

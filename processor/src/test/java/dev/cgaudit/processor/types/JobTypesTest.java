@@ -1,0 +1,123 @@
+package dev.cgaudit.processor.types;
+
+import static dev.cgaudit.processor.Moves.T0;
+import static dev.cgaudit.processor.Moves.byShell;
+import static dev.cgaudit.processor.Moves.move;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cgaudit.processor.DeadLetter;
+import dev.cgaudit.processor.DecisionRecord;
+import dev.cgaudit.processor.EncodedDecision;
+import dev.cgaudit.processor.EventTime;
+import dev.cgaudit.processor.JobDescriptors;
+import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.Mode;
+import dev.cgaudit.schema.Outcome;
+import dev.cgaudit.schema.Severity;
+import dev.cgaudit.schema.ViolationKind;
+import dev.cgaudit.schema.codec.EventCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job's own types get their own serializers, never Kryo: a {@link GenericTypeInfo} anywhere in
+ * what is shuffled or kept in state would silently cost a Kryo round trip per record. (The jobs
+ * also run with {@code pipeline.generic-types: false}, so the integration tests would fail too.)
+ */
+class JobTypesTest {
+
+    static final EventCodec<AttachDecision> CODEC = EventCodec.of(AttachDecision.class);
+
+    @Test
+    void decisions_and_routed_decisions_have_their_own_serializers() {
+        assertThat(TypeInformation.of(EncodedDecision.class)).isInstanceOf(SerializerTypeInfo.class);
+        assertThat(TypeInformation.of(RoutedDecision.class)).isInstanceOf(SerializerTypeInfo.class);
+        assertThat(JobDescriptors.DECISION.createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(EncodedDecisionSerializer.class);
+        assertThat(JobDescriptors.ROUTED.createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(RoutedDecisionSerializer.class);
+    }
+
+    @Test
+    void no_state_descriptor_and_no_stream_type_falls_back_to_kryo() {
+        ExecutionConfig job = new ExecutionConfig();
+        ((SerializerConfigImpl) job.getSerializerConfig()).setGenericTypes(false);
+        SerializerConfig noGenerics = job.getSerializerConfig();
+        List<TypeInformation<?>> types = new ArrayList<>(List.of(JobDescriptors.RULE_CHANGE, JobDescriptors.DECISION,
+                JobDescriptors.STATUS, JobDescriptors.ROUTED, TypeInformation.of(DecisionRecord.class),
+                TypeInformation.of(DeadLetter.class)));
+        for (StateDescriptor<?, ?> d : descriptors()) {
+            d.initializeSerializerUnlessSet(job);
+            assertThat(d.getSerializer()).as(d.getName()).isNotNull();
+        }
+        for (TypeInformation<?> t : types) {
+            assertThat(t).as(t.toString()).isNotInstanceOf(GenericTypeInfo.class);
+            assertThat(t.createSerializer(noGenerics)).as(t.toString()).isNotNull();
+        }
+    }
+
+    @Test
+    void an_encoded_decision_round_trips_and_is_never_copied() throws Exception {
+        AttachDecision d = byShell(move("node-a", 7, T0, "/user.slice", "/system.slice/x"), 5000).build();
+        EncodedDecision e = EncodedDecision.of(d, CODEC.encode(d));
+        assertThat(e.timestampMicros()).isEqualTo(EventTime.micros(T0));
+        EncodedDecisionSerializer s = EncodedDecisionSerializer.INSTANCE;
+
+        EncodedDecision back = roundTrip(s, e);
+        assertThat(back).isEqualTo(e).isNotSameAs(e);
+        assertThat(CODEC.decode(back.message())).isEqualTo(d);
+        assertThat(s.copy(e)).isSameAs(e);
+    }
+
+    @Test
+    void a_routed_decision_round_trips_with_and_without_a_mode() throws Exception {
+        for (Mode mode : new Mode[] {Mode.ENFORCE, null}) {
+            RoutedDecision r = new RoutedDecision(RoutedDecision.key("probing", "node|a", 5000), 3, mode,
+                    Severity.MEDIUM, ViolationKind.DENIAL_BURST, "/", 5, 10_000, mode == null ? null : "bash",
+                    "node|a/boot/1", 42, Outcome.DENIED);
+            assertThat(roundTrip(RoutedDecisionSerializer.INSTANCE, r)).isEqualTo(r);
+            assertThat(r.ruleId()).isEqualTo("probing");
+            assertThat(r.node()).as("a node name may hold the separator").isEqualTo("node|a");
+            assertThat(r.subject()).isEqualTo("writer node|a/5000 (" + (mode == null ? null : "bash") + ")");
+            assertThat(RoutedDecisionSerializer.INSTANCE.copy(r)).isSameAs(r);
+        }
+    }
+
+    static <T> T roundTrip(TypeSerializer<T> s, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.serialize(value, out);
+        // copy(DataInputView, DataOutputView) must move exactly one record's bytes
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        s.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T back = s.deserialize(in);
+        assertThat(in.available()).isZero();
+        return back;
+    }
+
+    static List<StateDescriptor<?, ?>> descriptors() {
+        return Stream.of(JobDescriptors.class.getFields())
+                .filter(f -> StateDescriptor.class.isAssignableFrom(f.getType()))
+                .<StateDescriptor<?, ?>>map(f -> {
+                    try {
+                        return (StateDescriptor<?, ?>) f.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
+    }
+}
