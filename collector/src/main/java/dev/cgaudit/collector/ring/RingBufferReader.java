@@ -5,8 +5,6 @@ import static dev.cgaudit.collector.ring.RingLayout.HEADER_SIZE;
 import static dev.cgaudit.collector.ring.RingLayout.LENGTH_MASK;
 
 import dev.cgaudit.collector.decode.RecordDecodeException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -14,7 +12,8 @@ import java.util.function.BooleanSupplier;
 /**
  * libbpf's consume loop ({@code ringbuf_process_ring}) in Java, over the ring's memory directly:
  * the reader never crosses into native code per record, and hands each payload to the handler as
- * a view of the ring itself, without copying.
+ * a view of the ring itself ({@link RingRecord}), without copying. The same algorithm runs over the
+ * kernel's mapping ({@link MappedRing}) and over {@link InMemoryRing} (tests, benchmarks).
  *
  * <p>Single-threaded: one reader per ring, driven by one thread ({@link #consume()},
  * {@link #poll(RingWaiter, int)} or {@link #run(RingWaiter, int, BooleanSupplier)}).
@@ -36,7 +35,7 @@ public final class RingBufferReader {
     private final RingMemory ring;
     private final RecordHandler handler;
     private final RingAccess access;
-    private final ByteBuffer handlerView;
+    private final RingRecord record = new RingRecord();
     private final long mask;
     private final int maxLength;
     private final long publishEveryBytes;
@@ -57,23 +56,13 @@ public final class RingBufferReader {
      *     trades a little free space for fewer writes to a cache line the producer reads.
      */
     public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes) {
-        this(ring, handler, publishEveryBytes, RingAccess.addresses(ring));
-    }
-
-    /**
-     * @param access how the positions and headers are read and written: {@link RingAccess#addresses}
-     *     (what the other constructors use) or {@link RingAccess#buffers}; the algorithm is the same
-     */
-    public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes, RingAccess access) {
         if (publishEveryBytes < 0 || publishEveryBytes > ring.size()) {
             throw new IllegalArgumentException("publishEveryBytes " + publishEveryBytes
                     + " must be within 0.." + ring.size());
         }
         this.ring = ring;
         this.handler = handler;
-        this.access = access;
-        // duplicate() resets the byte order; the handler reads native-endian kernel structs
-        this.handlerView = ring.data().duplicate().order(ByteOrder.nativeOrder());
+        this.access = new RingAccess(ring);
         this.mask = ring.size() - 1L;
         this.maxLength = ring.size() - HEADER_SIZE;
         this.publishEveryBytes = publishEveryBytes;
@@ -92,9 +81,10 @@ public final class RingBufferReader {
         // Everything the loop touches is in locals: each acquire load stops the JIT from reusing
         // field values loaded before it, so fields read per record would be reloaded per record.
         final RingAccess a = access;
-        final ByteBuffer view = handlerView;
+        final RingRecord r = record;
         final RecordHandler h = handler;
-        final long mask = this.mask;
+        final long data = a.data;
+        final long mask = a.mask;
         final int maxLength = this.maxLength;
         final long publishEvery = publishEveryBytes;
         long cons = a.consumerPosition();
@@ -108,8 +98,7 @@ public final class RingBufferReader {
             long prod = a.producerPosition();
             // positions are u64 counters; differences compare correctly even across a wrap
             while (prod - cons > 0) {
-                int offset = (int) (cons & mask);
-                int word = a.headerWord(cons);
+                int word = RingAccess.headerWord(data, mask, cons);
                 if (word < 0) {
                     // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
                     break;
@@ -119,8 +108,11 @@ public final class RingBufferReader {
                 if ((length > maxLength) | (next - prod > 0)) {
                     next = resynchronise(cons, prod, length);
                 } else if ((word & DISCARD_BIT) == 0) {
+                    // length <= size - 8 and the header is in the first copy of the data area, so the
+                    // payload lies inside the double mapping
+                    r.point(data + (cons & mask) + HEADER_SIZE, length);
                     try {
-                        h.onRecord(view, offset + HEADER_SIZE, length);
+                        h.onRecord(r);
                     } catch (Exception e) {
                         failed(e);
                     }

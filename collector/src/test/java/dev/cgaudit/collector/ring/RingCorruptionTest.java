@@ -22,7 +22,7 @@ class RingCorruptionTest {
     private final DecisionDecoder decoder = new DecisionDecoder();
     private final List<RawDecision> decoded = new ArrayList<>();
     private final RingBufferReader reader = new RingBufferReader(ring,
-            (data, offset, length) -> decoded.add(decoder.decode(data, offset, length)));
+            record -> decoded.add(decoder.decode(record)));
 
     /** A well-formed {@code struct cga_decision} from writer {@code tgid}. */
     private static byte[] decision(int tgid) {
