@@ -41,6 +41,8 @@ public final class RingBufferReader {
     private final long publishEveryBytes;
 
     private Failures failures;
+    /** Records handed to the handler in the current pass (a field: {@link #handOver} adds to it). */
+    private long delivered;
     private volatile ConsumeResult totals = ConsumeResult.EMPTY;
 
     /** A reader that publishes its position at most every eighth of the ring (see {@link #RingBufferReader(RingMemory, RecordHandler, int)}). */
@@ -78,53 +80,49 @@ public final class RingBufferReader {
      * handler does.
      */
     public ConsumeResult consume() {
-        // Everything the loop touches is in locals: each acquire load stops the JIT from reusing
-        // field values loaded before it, so fields read per record would be reloaded per record.
+        // The records themselves go through handOver; this loop deals with the positions and the
+        // rare records, in locals.
         final RingAccess a = access;
-        final RingRecord r = record;
-        final RecordHandler h = handler;
-        final long data = a.data;
         final long mask = a.mask;
         final int maxLength = this.maxLength;
         final long publishEvery = publishEveryBytes;
         long cons = a.consumerPosition();
         long published = cons;
-        long delivered = 0;
+        delivered = 0;
         long discarded = 0;
         failures = null;
-        boolean progress;
+        long passStart;
         do {
-            progress = false;
+            passStart = cons;
             long prod = a.producerPosition();
+            if (prod - cons > mask) {
+                // the kernel never lets the producer get a whole ring ahead of us: nothing up to it
+                // can be trusted
+                cons = producerTooFarAhead(cons, prod);
+            }
             // positions are u64 counters; differences compare correctly even across a wrap
             while (prod - cons > 0) {
-                int word = RingAccess.headerWord(data, mask, cons);
-                if (word < 0) {
-                    // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
-                    break;
-                }
-                int length = word & LENGTH_MASK;
-                long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
-                if ((length > maxLength) | (next - prod > 0)) {
-                    next = resynchronise(cons, prod, length);
-                } else if ((word & DISCARD_BIT) == 0) {
-                    // length <= size - 8 and the header is in the first copy of the data area, so the
-                    // payload lies inside the double mapping
-                    r.point(data + (cons & mask) + HEADER_SIZE, length);
-                    try {
-                        h.onRecord(r);
-                    } catch (Exception e) {
-                        failed(e);
-                    }
-                    delivered++;
-                } else {
-                    discarded++;
-                }
-                cons = next;
-                progress = true;
-                if (cons - published >= publishEvery) {
+                final long publishAt = published + publishEvery;
+                cons = handOver(cons, prod, publishAt);
+                if ((cons - publishAt >= 0) & (cons != published)) {
                     a.publishConsumerPosition(cons);
                     published = cons;
+                } else if (prod - cons > 0) {
+                    // the fast loop stopped early: look at why
+                    int word = a.headerWord(cons);
+                    if (word < 0) {
+                        // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
+                        break;
+                    }
+                    int length = word & LENGTH_MASK;
+                    long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
+                    if ((length > maxLength) | (next - prod > 0)) {
+                        cons = impossibleHeader(cons, prod, length);
+                    } else if ((word & DISCARD_BIT) != 0) {
+                        discarded++;
+                        cons = next;
+                    }
+                    // otherwise the handler threw and the loop goes on after its record
                 }
             }
             if (cons != published) {
@@ -135,7 +133,8 @@ public final class RingBufferReader {
             // store our position, then load its. Without a full fence both loads may see the old
             // value, the producer skips the wake-up and we go to sleep with a record pending.
             a.fullFence();
-        } while (progress);
+        } while (cons != passStart);
+        long delivered = this.delivered;
         if (delivered + discarded == 0 && failures == null) {
             return ConsumeResult.EMPTY;
         }
@@ -147,13 +146,63 @@ public final class RingBufferReader {
     }
 
     /**
+     * The fast path: hands over committed records from {@code cons} until the producer position,
+     * the publication point or the first record that needs a closer look (BUSY, DISCARD, a length
+     * that does not fit before the producer position, a handler that threw), and returns the
+     * position after the last record handed over.
+     *
+     * <p>A method of its own, with no call inside its loop but the (inlined) handler: Java has no
+     * callee-saved registers, so a call anywhere in a loop, even on a path never taken, makes the
+     * JIT keep the loop's state on the stack, and the position went through memory on every
+     * record. No separate check of the length against the ring either: with {@code next <= prod}
+     * and {@code prod - cons <= mask} (checked per pass), {@code length + 8 <= size}, and since the
+     * header is in the first copy of the data area, the payload lies inside the double mapping.
+     */
+    private long handOver(long cons, final long prod, final long publishAt) {
+        final RingRecord r = record;
+        final RecordHandler h = handler;
+        final long data = access.data;
+        final long mask = access.mask;
+        long handed = 0;
+        try {
+            do {
+                int word = RingAccess.headerWord(data, mask, cons);
+                int length = word & LENGTH_MASK;
+                long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
+                if (((word & ~LENGTH_MASK) != 0) | (next - prod > 0)) {
+                    break;
+                }
+                r.point(data + (cons & mask) + HEADER_SIZE, length);
+                // passed and counted before the handler runs: a record whose handler throws is
+                // consumed all the same
+                cons = next;
+                handed++;
+                h.onRecord(r);
+            } while ((prod - cons > 0) & (cons - publishAt < 0));
+        } catch (Exception e) {
+            failed(e);
+        }
+        delivered += handed;
+        return cons;
+    }
+
+    /**
      * An impossible header: no length up to the producer position can be trusted any more, so
      * skip to it. Returns the new consumer position.
      */
-    private long resynchronise(long cons, long prod, int length) {
-        failures().corrupt(prod - cons, new RingCorruptionException("record header at position " + cons
-                + " claims " + length + " bytes (ring " + (mask + 1) + ", producer at " + prod
-                + "): skipped " + (prod - cons) + " bytes to the producer position"));
+    private long impossibleHeader(long cons, long prod, int length) {
+        return resynchronise(cons, prod, "record header at position " + cons + " claims " + length + " bytes");
+    }
+
+    /** A producer position the kernel cannot have written: it keeps less than a ring unread. */
+    private long producerTooFarAhead(long cons, long prod) {
+        return resynchronise(cons, prod, "producer position more than a ring ahead");
+    }
+
+    private long resynchronise(long cons, long prod, String what) {
+        failures().corrupt(prod - cons, new RingCorruptionException(what + " (ring " + (mask + 1)
+                + ", consumer at " + cons + ", producer at " + prod + "): skipped " + (prod - cons)
+                + " bytes to the producer position"));
         // the kernel keeps positions 8-aligned; never let a bad one misalign header reads
         return (prod + 7) & ~7L;
     }

@@ -94,17 +94,20 @@ public final class RingRecord {
     /** Copies {@code count} bytes at {@code at} into {@code dst} from {@code dstFrom}. */
     public void get(int at, byte[] dst, int dstFrom, int count) {
         Objects.checkFromIndexSize(dstFrom, count, dst.length);
-        UNSAFE.copyMemory(null, checked(at, count), dst, BYTE_ARRAY_BASE + dstFrom, count);
+        Objects.checkFromIndexSize(at, count, length);
+        UNSAFE.copyMemory(null, address + at, dst, BYTE_ARRAY_BASE + dstFrom, count);
     }
 
-    /** The address of {@code width} bytes at {@code at}, or an exception if they are not all in the record. */
+    /** The address of {@code width} (>= 1) bytes at {@code at}, or an exception if they are not all in the record. */
     private long checked(int at, int width) {
-        // one branch: negative when at < 0, width < 0 or at + width > length; in long, so no pair of
-        // ints can overflow into a positive result
-        if ((at | width | ((long) length - width - at)) < 0) {
-            throw new IndexOutOfBoundsException("read of " + width + " bytes at " + at + " in a record of "
-                    + length + " bytes");
+        if (at < 0) {
+            throw new IndexOutOfBoundsException("read at " + at + " in a record of " + length + " bytes");
         }
+        // checkIndex on the last byte, against the length: a JIT intrinsic, and the checks of a
+        // handler's constant offsets against the same length fold into one compare per record.
+        // at + width - 1 overflows only to a negative index, which fails too.
+        Objects.checkIndex(at + width - 1, length);
         return address + at;
     }
+
 }
