@@ -154,31 +154,41 @@ public final class RingBufferReader {
      * <p>A method of its own, with no call inside its loop but the (inlined) handler: Java has no
      * callee-saved registers, so a call anywhere in a loop, even on a path never taken, makes the
      * JIT keep the loop's state on the stack, and the position went through memory on every
-     * record. No separate check of the length against the ring either: with {@code next <= prod}
-     * and {@code prod - cons <= mask} (checked per pass), {@code length + 8 <= size}, and since the
-     * header is in the first copy of the data area, the payload lies inside the double mapping.
+     * record. No separate check of the length against the ring either: with the record's span
+     * within {@code prod - cons <= mask} (checked per pass), {@code length + 8 < size}, and since
+     * the header is in the first copy of the data area, the payload lies inside the double mapping.
      */
     private long handOver(long cons, final long prod, final long publishAt) {
         final RingRecord r = record;
         final RecordHandler h = handler;
         final long data = access.data;
         final long mask = access.mask;
+        // The two bounds as byte budgets that shrink by each record's span: a subtraction and a
+        // sign test per record instead of comparing positions by difference. Ints: both are
+        // within a ring (prod - cons <= mask, checked per pass), and a long compare at the loop's
+        // end kept a dead three-way compare alive for the safepoint there.
+        int available = (int) (prod - cons);
+        int beforePublishing = (int) (publishAt - cons);
         long handed = 0;
         try {
             do {
                 int word = RingAccess.headerWord(data, mask, cons);
                 int length = word & LENGTH_MASK;
-                long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
-                if (((word & ~LENGTH_MASK) != 0) | (next - prod > 0)) {
+                int span = (length + HEADER_SIZE + 7) & ~7; // length < 2^30: no overflow
+                // also how the loop ends at the producer position: whatever stale header lies
+                // there, a record starting at prod cannot end at or before it
+                if (((word & ~LENGTH_MASK) != 0) | (span > available)) {
                     break;
                 }
                 r.point(data + (cons & mask) + HEADER_SIZE, length);
                 // passed and counted before the handler runs: a record whose handler throws is
                 // consumed all the same
-                cons = next;
+                cons += span;
+                available -= span;
+                beforePublishing -= span;
                 handed++;
                 h.onRecord(r);
-            } while ((prod - cons > 0) & (cons - publishAt < 0));
+            } while (beforePublishing > 0);
         } catch (Exception e) {
             failed(e);
         }
