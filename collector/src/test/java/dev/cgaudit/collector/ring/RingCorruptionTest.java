@@ -117,6 +117,25 @@ class RingCorruptionTest {
     }
 
     @Test
+    void aProducerPositionMoreThanARingAheadIsACorruptionAndNothingBeforeItIsRead() {
+        ring.offer(decision(9));
+        // the kernel never lets the producer run a whole ring ahead of the consumer; the fast loop
+        // relies on that to bound every record, so a position that breaks it is not trusted
+        long producer = RingAccess.address(ring.producerPage(), Long.BYTES);
+        long claimed = 2L * RING;
+        RingAccess.UNSAFE.putLongVolatile(null, producer, claimed);
+
+        ConsumeResult result = reader.consume();
+
+        assertThat(result.corruptions()).isEqualTo(1);
+        assertThat(result.lostBytes()).isEqualTo(claimed);
+        assertThat(result.errors()).singleElement().satisfies(e ->
+                assertThat(e).hasMessageContaining("producer position more than a ring ahead"));
+        assertThat(decoded).isEmpty();
+        assertThat(ring.consumerPosition()).isEqualTo(claimed);
+    }
+
+    @Test
     void aLengthOfTheWholeRingIsRejectedBeforeAnyRead() {
         int bad = ring.reserve(8);
         ring.overwriteHeader(bad, RING);
