@@ -2,8 +2,7 @@ package dev.cgaudit.collector.decode;
 
 import static dev.cgaudit.collector.decode.RecordLayout.*;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.cgaudit.collector.ring.RingRecord;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,25 +14,19 @@ import java.nio.charset.StandardCharsets;
 public final class DecisionDecoder {
 
     /**
-     * Decodes {@code length} bytes at {@code offset} of {@code buffer} (native byte order, as the
-     * kernel wrote them). Reads absolute positions only: the buffer's position and limit are left
-     * alone, so the ring reader can hand over a view of its mapping without copying.
+     * Decodes one record in place (native byte order, as the kernel wrote it): the ring reader's
+     * view, read without copying. Every read is checked against the record's length.
      */
-    public RawDecision decode(ByteBuffer buffer, int offset, int length) throws RecordDecodeException {
+    public RawDecision decode(RingRecord record) throws RecordDecodeException {
+        int length = record.length();
         if (length < HEADER_SIZE) {
             throw new RecordDecodeException("record of " + length + " bytes is shorter than the "
                     + HEADER_SIZE + "-byte header");
         }
-        if (offset < 0 || (long) offset + length > buffer.capacity()) {
-            throw new RecordDecodeException("record at " + offset + "+" + length + " lies outside the buffer");
-        }
-        // clear(): absolute gets are checked against the limit, and the caller's limit (e.g. the
-        // end of a ring view) says nothing about this record; the range was checked above.
-        ByteBuffer b = buffer.duplicate().clear().order(ByteOrder.nativeOrder());
-        int type = b.get(offset + HDR_TYPE) & 0xFF;
-        int version = b.get(offset + HDR_VERSION) & 0xFF;
-        int flags = b.getShort(offset + HDR_FLAGS) & 0xFFFF;
-        long size = b.getInt(offset + HDR_SIZE) & 0xFFFFFFFFL;
+        int type = record.getByte(HDR_TYPE) & 0xFF;
+        int version = record.getByte(HDR_VERSION) & 0xFF;
+        int flags = record.getShort(HDR_FLAGS) & 0xFFFF;
+        long size = record.getInt(HDR_SIZE) & 0xFFFFFFFFL;
         if (type != REC_DECISION) {
             throw new RecordDecodeException("unknown record type " + type);
         }
@@ -45,8 +38,8 @@ public final class DecisionDecoder {
             throw new RecordDecodeException("decision record claims " + size + " bytes in a record of "
                     + length + ", expected " + DECISION_SIZE);
         }
-        int op = b.get(offset + OP) & 0xFF;
-        int stage = b.get(offset + STAGE) & 0xFF;
+        int op = record.getByte(OP) & 0xFF;
+        int stage = record.getByte(STAGE) & 0xFF;
         if (op > OP_CLONE_INTO_CGROUP) {
             throw new RecordDecodeException("unknown operation " + op);
         }
@@ -55,33 +48,33 @@ public final class DecisionDecoder {
         }
         return new RawDecision(
                 flags,
-                b.getLong(offset + HDR_KTIME_NS),
-                b.getLong(offset + DST_CGROUP_ID),
-                b.getLong(offset + SRC_CGROUP_ID),
-                b.getLong(offset + WRITER_CGROUP_ID),
-                b.getInt(offset + WRITER_PID),
-                b.getInt(offset + WRITER_TGID),
-                b.getInt(offset + WRITER_UID) & 0xFFFFFFFFL,
-                b.getInt(offset + WRITER_GID) & 0xFFFFFFFFL,
-                b.getInt(offset + TARGET_PID),
-                b.getInt(offset + TARGET_TGID),
-                b.getInt(offset + RET),
+                record.getLong(HDR_KTIME_NS),
+                record.getLong(DST_CGROUP_ID),
+                record.getLong(SRC_CGROUP_ID),
+                record.getLong(WRITER_CGROUP_ID),
+                record.getInt(WRITER_PID),
+                record.getInt(WRITER_TGID),
+                record.getInt(WRITER_UID) & 0xFFFFFFFFL,
+                record.getInt(WRITER_GID) & 0xFFFFFFFFL,
+                record.getInt(TARGET_PID),
+                record.getInt(TARGET_TGID),
+                record.getInt(RET),
                 op,
                 stage,
-                b.get(offset + THREADGROUP) != 0,
-                b.getInt(offset + DIRFD),
-                b.getInt(offset + WRITER_EXEC_ID),
-                cString(b, offset + WRITER_COMM, COMM_LEN, "writer_comm"),
-                cString(b, offset + TARGET_COMM, COMM_LEN, "target_comm"),
-                cString(b, offset + PATH, PATH_LEN, "path"));
+                record.getByte(THREADGROUP) != 0,
+                record.getInt(DIRFD),
+                record.getInt(WRITER_EXEC_ID),
+                cString(record, WRITER_COMM, COMM_LEN, "writer_comm"),
+                cString(record, TARGET_COMM, COMM_LEN, "target_comm"),
+                cString(record, PATH, PATH_LEN, "path"));
     }
 
     /** A NUL-terminated string in a fixed field; a field without NUL is corrupt. */
-    private static String cString(ByteBuffer b, int at, int capacity, String field) throws RecordDecodeException {
+    private static String cString(RingRecord record, int at, int capacity, String field) throws RecordDecodeException {
         for (int i = 0; i < capacity; i++) {
-            if (b.get(at + i) == 0) {
+            if (record.getByte(at + i) == 0) {
                 byte[] bytes = new byte[i];
-                b.get(at, bytes);
+                record.get(at, bytes, 0, i);
                 return new String(bytes, StandardCharsets.UTF_8);
             }
         }

@@ -5,8 +5,6 @@ import static dev.cgaudit.collector.ring.RingLayout.HEADER_SIZE;
 import static dev.cgaudit.collector.ring.RingLayout.LENGTH_MASK;
 
 import dev.cgaudit.collector.decode.RecordDecodeException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -14,7 +12,8 @@ import java.util.function.BooleanSupplier;
 /**
  * libbpf's consume loop ({@code ringbuf_process_ring}) in Java, over the ring's memory directly:
  * the reader never crosses into native code per record, and hands each payload to the handler as
- * a view of the ring itself, without copying.
+ * a view of the ring itself ({@link RingRecord}), without copying. The same algorithm runs over the
+ * kernel's mapping ({@link MappedRing}) and over {@link InMemoryRing} (tests, benchmarks).
  *
  * <p>Single-threaded: one reader per ring, driven by one thread ({@link #consume()},
  * {@link #poll(RingWaiter, int)} or {@link #run(RingWaiter, int, BooleanSupplier)}).
@@ -36,12 +35,14 @@ public final class RingBufferReader {
     private final RingMemory ring;
     private final RecordHandler handler;
     private final RingAccess access;
-    private final ByteBuffer handlerView;
+    private final RingRecord record = new RingRecord();
     private final long mask;
     private final int maxLength;
     private final long publishEveryBytes;
 
     private Failures failures;
+    /** Records handed to the handler in the current pass (a field: {@link #handOver} adds to it). */
+    private long delivered;
     private volatile ConsumeResult totals = ConsumeResult.EMPTY;
 
     /** A reader that publishes its position at most every eighth of the ring (see {@link #RingBufferReader(RingMemory, RecordHandler, int)}). */
@@ -57,23 +58,13 @@ public final class RingBufferReader {
      *     trades a little free space for fewer writes to a cache line the producer reads.
      */
     public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes) {
-        this(ring, handler, publishEveryBytes, RingAccess.addresses(ring));
-    }
-
-    /**
-     * @param access how the positions and headers are read and written: {@link RingAccess#addresses}
-     *     (what the other constructors use) or {@link RingAccess#buffers}; the algorithm is the same
-     */
-    public RingBufferReader(RingMemory ring, RecordHandler handler, int publishEveryBytes, RingAccess access) {
         if (publishEveryBytes < 0 || publishEveryBytes > ring.size()) {
             throw new IllegalArgumentException("publishEveryBytes " + publishEveryBytes
                     + " must be within 0.." + ring.size());
         }
         this.ring = ring;
         this.handler = handler;
-        this.access = access;
-        // duplicate() resets the byte order; the handler reads native-endian kernel structs
-        this.handlerView = ring.data().duplicate().order(ByteOrder.nativeOrder());
+        this.access = new RingAccess(ring);
         this.mask = ring.size() - 1L;
         this.maxLength = ring.size() - HEADER_SIZE;
         this.publishEveryBytes = publishEveryBytes;
@@ -89,50 +80,49 @@ public final class RingBufferReader {
      * handler does.
      */
     public ConsumeResult consume() {
-        // Everything the loop touches is in locals: each acquire load stops the JIT from reusing
-        // field values loaded before it, so fields read per record would be reloaded per record.
+        // The records themselves go through handOver; this loop deals with the positions and the
+        // rare records, in locals.
         final RingAccess a = access;
-        final ByteBuffer view = handlerView;
-        final RecordHandler h = handler;
-        final long mask = this.mask;
+        final long mask = a.mask;
         final int maxLength = this.maxLength;
         final long publishEvery = publishEveryBytes;
         long cons = a.consumerPosition();
         long published = cons;
-        long delivered = 0;
+        delivered = 0;
         long discarded = 0;
         failures = null;
-        boolean progress;
+        long passStart;
         do {
-            progress = false;
+            passStart = cons;
             long prod = a.producerPosition();
+            if (prod - cons > mask) {
+                // the kernel never lets the producer get a whole ring ahead of us: nothing up to it
+                // can be trusted
+                cons = producerTooFarAhead(cons, prod);
+            }
             // positions are u64 counters; differences compare correctly even across a wrap
             while (prod - cons > 0) {
-                int offset = (int) (cons & mask);
-                int word = a.headerWord(cons);
-                if (word < 0) {
-                    // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
-                    break;
-                }
-                int length = word & LENGTH_MASK;
-                long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
-                if ((length > maxLength) | (next - prod > 0)) {
-                    next = resynchronise(cons, prod, length);
-                } else if ((word & DISCARD_BIT) == 0) {
-                    try {
-                        h.onRecord(view, offset + HEADER_SIZE, length);
-                    } catch (Exception e) {
-                        failed(e);
-                    }
-                    delivered++;
-                } else {
-                    discarded++;
-                }
-                cons = next;
-                progress = true;
-                if (cons - published >= publishEvery) {
+                final long publishAt = published + publishEvery;
+                cons = handOver(cons, prod, publishAt);
+                if ((cons - publishAt >= 0) & (cons != published)) {
                     a.publishConsumerPosition(cons);
                     published = cons;
+                } else if (prod - cons > 0) {
+                    // the fast loop stopped early: look at why
+                    int word = a.headerWord(cons);
+                    if (word < 0) {
+                        // BUSY (bit 31): its commit wakes the waiter, since it sits at the consumer position
+                        break;
+                    }
+                    int length = word & LENGTH_MASK;
+                    long next = cons + (((long) length + HEADER_SIZE + 7) & ~7L);
+                    if ((length > maxLength) | (next - prod > 0)) {
+                        cons = impossibleHeader(cons, prod, length);
+                    } else if ((word & DISCARD_BIT) != 0) {
+                        discarded++;
+                        cons = next;
+                    }
+                    // otherwise the handler threw and the loop goes on after its record
                 }
             }
             if (cons != published) {
@@ -143,7 +133,8 @@ public final class RingBufferReader {
             // store our position, then load its. Without a full fence both loads may see the old
             // value, the producer skips the wake-up and we go to sleep with a record pending.
             a.fullFence();
-        } while (progress);
+        } while (cons != passStart);
+        long delivered = this.delivered;
         if (delivered + discarded == 0 && failures == null) {
             return ConsumeResult.EMPTY;
         }
@@ -155,13 +146,73 @@ public final class RingBufferReader {
     }
 
     /**
+     * The fast path: hands over committed records from {@code cons} until the producer position,
+     * the publication point or the first record that needs a closer look (BUSY, DISCARD, a length
+     * that does not fit before the producer position, a handler that threw), and returns the
+     * position after the last record handed over.
+     *
+     * <p>A method of its own, with no call inside its loop but the (inlined) handler: Java has no
+     * callee-saved registers, so a call anywhere in a loop, even on a path never taken, makes the
+     * JIT keep the loop's state on the stack, and the position went through memory on every
+     * record. No separate check of the length against the ring either: with the record's span
+     * within {@code prod - cons <= mask} (checked per pass), {@code length + 8 < size}, and since
+     * the header is in the first copy of the data area, the payload lies inside the double mapping.
+     */
+    private long handOver(long cons, final long prod, final long publishAt) {
+        final RingRecord r = record;
+        final RecordHandler h = handler;
+        final long data = access.data;
+        final long mask = access.mask;
+        // The two bounds as byte budgets that shrink by each record's span: a subtraction and a
+        // sign test per record instead of comparing positions by difference. Ints: both are
+        // within a ring (prod - cons <= mask, checked per pass), and a long compare at the loop's
+        // end kept a dead three-way compare alive for the safepoint there.
+        int available = (int) (prod - cons);
+        int beforePublishing = (int) (publishAt - cons);
+        long handed = 0;
+        try {
+            do {
+                int word = RingAccess.headerWord(data, mask, cons);
+                int length = word & LENGTH_MASK;
+                int span = (length + HEADER_SIZE + 7) & ~7; // length < 2^30: no overflow
+                // also how the loop ends at the producer position: whatever stale header lies
+                // there, a record starting at prod cannot end at or before it
+                if (((word & ~LENGTH_MASK) != 0) | (span > available)) {
+                    break;
+                }
+                r.point(data + (cons & mask) + HEADER_SIZE, length);
+                // passed and counted before the handler runs: a record whose handler throws is
+                // consumed all the same
+                cons += span;
+                available -= span;
+                beforePublishing -= span;
+                handed++;
+                h.onRecord(r);
+            } while (beforePublishing > 0);
+        } catch (Exception e) {
+            failed(e);
+        }
+        delivered += handed;
+        return cons;
+    }
+
+    /**
      * An impossible header: no length up to the producer position can be trusted any more, so
      * skip to it. Returns the new consumer position.
      */
-    private long resynchronise(long cons, long prod, int length) {
-        failures().corrupt(prod - cons, new RingCorruptionException("record header at position " + cons
-                + " claims " + length + " bytes (ring " + (mask + 1) + ", producer at " + prod
-                + "): skipped " + (prod - cons) + " bytes to the producer position"));
+    private long impossibleHeader(long cons, long prod, int length) {
+        return resynchronise(cons, prod, "record header at position " + cons + " claims " + length + " bytes");
+    }
+
+    /** A producer position the kernel cannot have written: it keeps less than a ring unread. */
+    private long producerTooFarAhead(long cons, long prod) {
+        return resynchronise(cons, prod, "producer position more than a ring ahead");
+    }
+
+    private long resynchronise(long cons, long prod, String what) {
+        failures().corrupt(prod - cons, new RingCorruptionException(what + " (ring " + (mask + 1)
+                + ", consumer at " + cons + ", producer at " + prod + "): skipped " + (prod - cons)
+                + " bytes to the producer position"));
         // the kernel keeps positions 8-aligned; never let a bad one misalign header reads
         return (prod + 7) & ~7L;
     }

@@ -94,9 +94,9 @@ public final class BpfDecisionSource implements DecisionSource {
 
     @Override
     public void run(DecisionSink sink, BooleanSupplier stop) {
-        RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) -> {
+        RingBufferReader reader = new RingBufferReader(ring, record -> {
             metrics.recordsRead.increment();
-            if (sink.accept(enricher.enrich(decoder.decode(data, offset, length), sequencer.next()))) {
+            if (sink.accept(enricher.enrich(decoder.decode(record), sequencer.next()))) {
                 metrics.decisions.increment();
             }
         });

@@ -15,6 +15,7 @@ import dev.cgaudit.collector.publish.Spool;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.ring.InMemoryRing;
 import dev.cgaudit.collector.ring.RingBufferReader;
+import dev.cgaudit.collector.ring.RingRecord;
 import dev.cgaudit.collector.ring.RingWaiter;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.codec.EventCodec;
@@ -84,8 +85,7 @@ public final class CollectorE2EBench {
         DecisionEnricher enricher = enricher(mount);
         AttachDecision d;
         try {
-            d = enricher.enrich(new DecisionDecoder().decode(ByteBuffer.wrap(record(0)).order(ByteOrder.nativeOrder()),
-                    0, DECISION_SIZE), 0);
+            d = enricher.enrich(new DecisionDecoder().decode(RingRecord.copyOf(record(0))), 0);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -139,8 +139,8 @@ public final class CollectorE2EBench {
                 }
             }
         }, "bench-kernel");
-        RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) ->
-                sink.accept(enricher.enrich(decoder.decode(data, offset, length), seq.next())));
+        RingBufferReader reader = new RingBufferReader(ring, record ->
+                sink.accept(enricher.enrich(decoder.decode(record), seq.next())));
         long start = System.nanoTime();
         producer.start();
         try (RingWaiter waiter = ring.waiter()) {

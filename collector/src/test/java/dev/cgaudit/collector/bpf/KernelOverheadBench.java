@@ -180,7 +180,7 @@ public final class KernelOverheadBench {
 
         @Override
         public void run() {
-            RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) -> records.incrementAndGet());
+            RingBufferReader reader = new RingBufferReader(ring, record -> records.incrementAndGet());
             new RingPump(reader, waiter).run(() -> !running.get(), pass -> { });
         }
 

@@ -3,7 +3,7 @@ package dev.cgaudit.collector.bpf;
 import dev.cgaudit.collector.Errno;
 import dev.cgaudit.collector.decode.DecisionDecoder;
 import dev.cgaudit.collector.decode.RawDecision;
-import java.nio.ByteBuffer;
+import dev.cgaudit.collector.ring.RingRecord;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.Pointer;
@@ -36,7 +36,7 @@ final class RingConsumer implements AutoCloseable {
         try {
             byte[] bytes = new byte[(int) size];
             data.get(0, bytes, 0, bytes.length);
-            decisions.add(decoder.decode(ByteBuffer.wrap(bytes), 0, bytes.length));
+            decisions.add(decoder.decode(RingRecord.copyOf(bytes)));
         } catch (Exception | Error e) {
             errors.add(e.toString());
         }

@@ -1,6 +1,5 @@
 package dev.cgaudit.collector.ring;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,9 +23,9 @@ final class Payloads {
         final List<byte[]> records = new ArrayList<>();
 
         @Override
-        public void onRecord(ByteBuffer data, int offset, int length) {
-            byte[] copy = new byte[length];
-            data.get(offset, copy);
+        public void onRecord(RingRecord record) {
+            byte[] copy = new byte[record.length()];
+            record.get(0, copy, 0, copy.length);
             records.add(copy);
         }
     }

@@ -3,23 +3,17 @@ package dev.cgaudit.collector.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 
-/** Both ways of touching the ring see the same words, and a header position always lands in the data area. */
+/** The raw-address access sees the words the producer wrote, and a header position always lands in the data area. */
 class RingAccessTest {
 
     private static final int SIZE = 16 * InMemoryRing.PAGE_SIZE;
 
-    private static RingAccess access(String kind, RingMemory ring) {
-        return kind.equals("addresses") ? RingAccess.addresses(ring) : RingAccess.buffers(ring);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"addresses", "buffers"})
-    void readsThePositionsAndHeadersTheProducerWrote(String kind) {
+    @Test
+    void readsThePositionsAndHeadersTheProducerWrote() {
         InMemoryRing ring = new InMemoryRing(SIZE);
-        RingAccess access = access(kind, ring);
+        RingAccess access = new RingAccess(ring);
         int first = ring.reserve(100);
         ring.commit(first);
         int second = ring.reserve(24);
@@ -33,11 +27,10 @@ class RingAccessTest {
         assertThat(access.consumerPosition()).isEqualTo(112);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"addresses", "buffers"})
-    void anyPositionIsMaskedIntoTheDataArea(String kind) {
+    @Test
+    void anyPositionIsMaskedIntoTheDataArea() {
         InMemoryRing ring = new InMemoryRing(SIZE);
-        RingAccess access = access(kind, ring);
+        RingAccess access = new RingAccess(ring);
         ring.commit(ring.reserve(40));
         // positions are free-running u64 counters: every lap, and absurd values, read the same header
         for (long position : List.of((long) SIZE, 7L * SIZE, Long.MIN_VALUE, -SIZE * 3L, 0x7fff_ffffL * SIZE)) {

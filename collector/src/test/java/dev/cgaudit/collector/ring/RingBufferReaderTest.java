@@ -66,9 +66,10 @@ class RingBufferReaderTest {
 
         byte[] straddling = payload(7, 100);
         List<int[]> views = new ArrayList<>();
-        RingBufferReader viewing = new RingBufferReader(ring, (data, offset, length) -> {
-            views.add(new int[] {offset, length});
-            collected.onRecord(data, offset, length);
+        long data = new RingAccess(ring).data;
+        RingBufferReader viewing = new RingBufferReader(ring, record -> {
+            views.add(new int[] {(int) (record.address() - data), record.length()});
+            collected.onRecord(record);
         });
         assertThat(ring.offer(straddling)).isTrue();
         assertThat(ring.offer(payload(8, 5))).isTrue();
@@ -147,8 +148,9 @@ class RingBufferReaderTest {
     @ValueSource(ints = {RingBufferReader.PUBLISH_PER_RECORD, RING})
     void theConsumerPositionMovesOnlyAfterTheHandlerReturned(int publishEvery) {
         List<long[]> seen = new ArrayList<>();
-        RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) -> {
-            long recordStart = offset - RingLayout.HEADER_SIZE;
+        long data = new RingAccess(ring).data;
+        RingBufferReader reader = new RingBufferReader(ring, record -> {
+            long recordStart = record.address() - data - RingLayout.HEADER_SIZE;
             seen.add(new long[] {recordStart, ring.consumerPosition()});
         }, publishEvery);
         for (int i = 0; i < 10; i++) {
@@ -167,11 +169,11 @@ class RingBufferReaderTest {
 
     @Test
     void aThrowingHandlerIsCountedAndTheLoopGoesOn() {
-        RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) -> {
-            if (data.get(offset) == 13) {
+        RingBufferReader reader = new RingBufferReader(ring, record -> {
+            if (record.getByte(0) == 13) {
                 throw new IllegalStateException("handler bug on record 13");
             }
-            collected.onRecord(data, offset, length);
+            collected.onRecord(record);
         });
         for (int i = 10; i < 16; i++) {
             ring.offer(new byte[] {(byte) i, 0, 0});
@@ -188,15 +190,30 @@ class RingBufferReaderTest {
     }
 
     @Test
-    void theHandlerCannotDisturbTheReaderThroughItsView() {
-        RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) -> {
-            data.limit(0);
-            collected.onRecord(data.clear(), offset, length);
+    void aReadOutsideTheRecordIsAHandlerErrorNeverAReadOfOtherMemory() {
+        List<Integer> offsets = List.of(8, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 4);
+        List<Exception> thrown = new ArrayList<>();
+        RingBufferReader reader = new RingBufferReader(ring, record -> {
+            for (int at : offsets) {
+                try {
+                    record.getInt(at);
+                } catch (IndexOutOfBoundsException e) {
+                    thrown.add(e);
+                }
+            }
+            try {
+                record.get(4, new byte[8], 0, 8);
+            } catch (IndexOutOfBoundsException e) {
+                thrown.add(e);
+            }
+            collected.onRecord(record);
         });
         ring.offer(payload(1, 8));
         ring.offer(payload(2, 8));
 
         assertThat(reader.consume().consumed()).isEqualTo(2);
+        // per record: every offset except the last one that fits, and the copy past the end
+        assertThat(thrown).hasSize(2 * offsets.size());
         assertThat(collected.records).containsExactly(payload(1, 8), payload(2, 8));
     }
 

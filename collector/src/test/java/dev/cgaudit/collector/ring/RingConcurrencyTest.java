@@ -3,7 +3,6 @@ package dev.cgaudit.collector.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +21,9 @@ class RingConcurrencyTest {
         long outOfOrder;
 
         @Override
-        public void onRecord(ByteBuffer data, int offset, int length) {
-            long seq = data.getLong(offset);
-            if (seq != expected || data.getLong(offset + 8) != ~seq || length != 16 + (int) (seq % 5) * 8) {
+        public void onRecord(RingRecord record) {
+            long seq = record.getLong(0);
+            if (seq != expected || record.getLong(8) != ~seq || record.length() != 16 + (int) (seq % 5) * 8) {
                 outOfOrder++;
             }
             expected = seq + 1;

@@ -22,7 +22,7 @@ class RingCorruptionTest {
     private final DecisionDecoder decoder = new DecisionDecoder();
     private final List<RawDecision> decoded = new ArrayList<>();
     private final RingBufferReader reader = new RingBufferReader(ring,
-            (data, offset, length) -> decoded.add(decoder.decode(data, offset, length)));
+            record -> decoded.add(decoder.decode(record)));
 
     /** A well-formed {@code struct cga_decision} from writer {@code tgid}. */
     private static byte[] decision(int tgid) {
@@ -114,6 +114,25 @@ class RingCorruptionTest {
         assertThat(reader.consume().consumed()).isEqualTo(1);
         assertThat(decoded).extracting(RawDecision::writerTgid).containsExactly(8);
         assertThat(reader.totals().corruptions()).isEqualTo(1);
+    }
+
+    @Test
+    void aProducerPositionMoreThanARingAheadIsACorruptionAndNothingBeforeItIsRead() {
+        ring.offer(decision(9));
+        // the kernel never lets the producer run a whole ring ahead of the consumer; the fast loop
+        // relies on that to bound every record, so a position that breaks it is not trusted
+        long producer = RingAccess.address(ring.producerPage(), Long.BYTES);
+        long claimed = 2L * RING;
+        RingAccess.UNSAFE.putLongVolatile(null, producer, claimed);
+
+        ConsumeResult result = reader.consume();
+
+        assertThat(result.corruptions()).isEqualTo(1);
+        assertThat(result.lostBytes()).isEqualTo(claimed);
+        assertThat(result.errors()).singleElement().satisfies(e ->
+                assertThat(e).hasMessageContaining("producer position more than a ring ahead"));
+        assertThat(decoded).isEmpty();
+        assertThat(ring.consumerPosition()).isEqualTo(claimed);
     }
 
     @Test

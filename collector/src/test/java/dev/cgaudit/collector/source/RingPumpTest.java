@@ -42,8 +42,8 @@ class RingPumpTest {
         InMemoryRing ring = new InMemoryRing(1 << 20);
         AtomicLong expected = new AtomicLong();
         AtomicLong outOfOrder = new AtomicLong();
-        RingBufferReader reader = new RingBufferReader(ring, (data, offset, length) -> {
-            if (data.getLong(offset) != expected.getAndIncrement()) {
+        RingBufferReader reader = new RingBufferReader(ring, record -> {
+            if (record.getLong(0) != expected.getAndIncrement()) {
                 outOfOrder.incrementAndGet();
             }
         });

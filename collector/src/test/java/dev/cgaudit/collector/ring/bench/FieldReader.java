@@ -6,7 +6,7 @@ import static dev.cgaudit.collector.ring.bench.RingBenchProgram.SEQ;
 import static dev.cgaudit.collector.ring.bench.RingBenchProgram.TGID;
 
 import dev.cgaudit.collector.ring.RecordHandler;
-import java.nio.ByteBuffer;
+import dev.cgaudit.collector.ring.RingRecord;
 
 /**
  * The per-record work of every benchmark consumer, the same as {@code on_record} in ringbench.c:
@@ -20,14 +20,14 @@ public final class FieldReader implements RecordHandler {
     long acc;
 
     @Override
-    public void onRecord(ByteBuffer data, int offset, int length) {
-        long seq = data.getLong(offset + SEQ);
+    public void onRecord(RingRecord record) {
+        long seq = record.getLong(SEQ);
         if (seq != expected) {
             gaps++;
         }
         expected = seq + 1;
-        acc += data.getLong(offset + KTIME) ^ (data.getInt(offset + TGID) & 0xFFFF_FFFFL)
-                ^ (data.getInt(offset + CPU) & 0xFFFF_FFFFL);
+        acc += record.getLong(KTIME) ^ (record.getInt(TGID) & 0xFFFF_FFFFL)
+                ^ (record.getInt(CPU) & 0xFFFF_FFFFL);
         count++;
     }
 

@@ -2,7 +2,6 @@ package dev.cgaudit.collector.ring.bench;
 
 import dev.cgaudit.collector.ring.EpollWaiter;
 import dev.cgaudit.collector.ring.MappedRing;
-import dev.cgaudit.collector.ring.RingAccess;
 import dev.cgaudit.collector.ring.RingBufferReader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,14 +40,10 @@ public final class RingBench {
         }
     }
 
-    /**
-     * The Java reader configurations measured: how it touches the ring (ByteBuffer views, the
-     * previous default, or raw addresses) and how often it publishes its position.
-     */
+    /** The Java reader configurations measured: how often it publishes its position. */
     enum Publish {
-        BUFFERS_BATCHED("Java ByteBuffer batched"),
-        ADDRESSES_PER_RECORD("Java Unsafe per-record"),
-        ADDRESSES_BATCHED("Java Unsafe batched");
+        PER_RECORD("Java per-record"),
+        BATCHED("Java batched");
 
         final String label;
 
@@ -57,14 +52,9 @@ public final class RingBench {
         }
 
         RingBufferReader reader(MappedRing ring, FieldReader fields) {
-            switch (this) {
-                case BUFFERS_BATCHED:
-                    return new RingBufferReader(ring, fields, ring.size() / 8, RingAccess.buffers(ring));
-                case ADDRESSES_PER_RECORD:
-                    return new RingBufferReader(ring, fields, RingBufferReader.PUBLISH_PER_RECORD);
-                default:
-                    return new RingBufferReader(ring, fields);
-            }
+            return this == PER_RECORD
+                    ? new RingBufferReader(ring, fields, RingBufferReader.PUBLISH_PER_RECORD)
+                    : new RingBufferReader(ring, fields);
         }
     }
 

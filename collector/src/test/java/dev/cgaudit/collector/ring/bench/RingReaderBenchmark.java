@@ -1,7 +1,6 @@
 package dev.cgaudit.collector.ring.bench;
 
 import dev.cgaudit.collector.ring.InMemoryRing;
-import dev.cgaudit.collector.ring.RingAccess;
 import dev.cgaudit.collector.ring.RingBufferReader;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,10 +42,6 @@ public class RingReaderBenchmark {
     @Param({"per-record", "batched"})
     public String publish;
 
-    /** How the reader touches the ring: raw addresses (the default) or ByteBuffer views. */
-    @Param({"addresses", "buffers"})
-    public String access;
-
     private InMemoryRing ring;
     private RingBufferReader reader;
     private long seq;
@@ -56,8 +51,7 @@ public class RingReaderBenchmark {
         ring = new InMemoryRing(RING);
         FieldReader fields = new FieldReader();
         int publishEvery = publish.equals("per-record") ? RingBufferReader.PUBLISH_PER_RECORD : ring.size() / 8;
-        reader = new RingBufferReader(ring, fields, publishEvery,
-                access.equals("buffers") ? RingAccess.buffers(ring) : RingAccess.addresses(ring));
+        reader = new RingBufferReader(ring, fields, publishEvery);
     }
 
     @Setup(Level.Invocation)
