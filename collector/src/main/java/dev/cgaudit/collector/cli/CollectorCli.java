@@ -7,6 +7,8 @@ import dev.cgaudit.collector.enrich.BootId;
 import dev.cgaudit.collector.publish.SpoolConfig;
 import dev.cgaudit.collector.source.BpfSourceFactory;
 import dev.cgaudit.policy.cli.CliUnits;
+import dev.cgaudit.policy.cli.KafkaConnection;
+import dev.cgaudit.policy.cli.TrustOption;
 import dev.cgaudit.collector.source.TraceFileSource;
 import dev.cgaudit.schema.json.JsonLineException;
 import java.io.PrintWriter;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,9 +59,8 @@ public final class CollectorCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bootstrap", paramLabel = "H:P",
-            description = "Kafka bootstrap servers (default: $CGAUDIT_BOOTSTRAP or localhost:9092).")
-    private String bootstrap;
+    @Mixin
+    private KafkaConnection kafka;
 
     @Option(names = "--node", paramLabel = "NAME", description = "Node name: Kafka key and eventId prefix (default: host name).")
     private String node;
@@ -100,10 +102,8 @@ public final class CollectorCli implements Callable<Integer> {
                 "Never with --source FILE."})
     private Boolean enforce;
 
-    @Option(names = "--trust", paramLabel = "DIR",
-            description = "Directory of trusted operator public keys (*.pub) for verifying policy commands"
-                    + " (default: $CGAUDIT_TRUST, else ~/.config/cgaudit/trust).")
-    private Path trust;
+    @Mixin
+    private TrustOption trust;
 
     @Override
     public Integer call() throws Exception {
@@ -177,8 +177,7 @@ public final class CollectorCli implements Callable<Integer> {
     }
 
     private CollectorConfig config() {
-        String servers = bootstrap != null ? bootstrap
-                : Optional.ofNullable(System.getenv("CGAUDIT_BOOTSTRAP")).orElse("localhost:9092");
+        String servers = kafka.servers();
         CollectorConfig.Sink sinkKind;
         switch (sink) {
             case "kafka": sinkKind = CollectorConfig.Sink.KAFKA; break;
@@ -219,10 +218,7 @@ public final class CollectorCli implements Callable<Integer> {
         if (!on) {
             return EnforcementConfig.disabled();
         }
-        Path dir = trust != null ? trust
-                : Optional.ofNullable(System.getenv("CGAUDIT_TRUST")).map(Path::of)
-                        .orElse(Path.of(System.getProperty("user.home"), ".config", "cgaudit", "trust"));
-        return EnforcementConfig.enabled(dir);
+        return EnforcementConfig.enabled(trust.directory());
     }
 
     private static Path defaultSpool() {

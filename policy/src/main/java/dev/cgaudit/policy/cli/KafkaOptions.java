@@ -1,14 +1,14 @@
 package dev.cgaudit.policy.cli;
 
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options of every command that talks to Kafka. */
+/** The options of every policy command that reads or writes the policy topic. */
 final class KafkaOptions {
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers (default: $CGAUDIT_BOOTSTRAP, else " + CliEnvironment.DEFAULT_BOOTSTRAP + ").")
-    String bootstrap;
+    @Mixin
+    KafkaConnection connection;
 
     @Option(names = "--topic", paramLabel = "NAME", defaultValue = "cgaudit.policy",
             description = "The policy topic (default: ${DEFAULT-VALUE}).")

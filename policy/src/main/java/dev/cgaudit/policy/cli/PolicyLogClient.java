@@ -31,14 +31,14 @@ final class PolicyLogClient {
     }
 
     static PolicyLogClient open(CliEnvironment env, KafkaOptions kafka, TrustOption trustOption) throws CliFailure {
-        Path trustDir = env.trust(trustOption.trust);
+        Path trustDir = trustOption.directory(env);
         TrustStore trust;
         try {
             trust = TrustStore.load(trustDir);
         } catch (IOException | InvalidKeyFileException e) {
             throw new CliFailure(PolicyCli.USAGE, "trust store " + trustDir + ": " + describe(e), e);
         }
-        return new PolicyLogClient(new PolicyTopic(env.bootstrap(kafka.bootstrap), kafka.topic, Map.of()), kafka.timeout, trustDir, trust);
+        return new PolicyLogClient(new PolicyTopic(kafka.connection.servers(env), kafka.topic, Map.of()), kafka.timeout, trustDir, trust);
     }
 
     Path trustDir() {

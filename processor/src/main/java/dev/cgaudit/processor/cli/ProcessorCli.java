@@ -1,6 +1,8 @@
 package dev.cgaudit.processor.cli;
 
 import dev.cgaudit.policy.cli.CliUnits;
+import dev.cgaudit.policy.cli.KafkaConnection;
+import dev.cgaudit.policy.cli.TrustOption;
 import dev.cgaudit.policy.command.InvalidKeyFileException;
 import dev.cgaudit.processor.LiveJob;
 import dev.cgaudit.processor.ProcessorSettings;
@@ -18,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,8 +45,8 @@ public final class ProcessorCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bootstrap", paramLabel = "H:P", description = "Kafka bootstrap servers (default: $CGAUDIT_BOOTSTRAP or localhost:9092).")
-    private String bootstrap;
+    @Mixin
+    private KafkaConnection kafka;
 
     @Option(names = "--flink", paramLabel = "local|HOST:PORT", defaultValue = "local",
             description = "'local' runs a Flink MiniCluster in this JVM; HOST:PORT submits to a running cluster's REST endpoint (default: ${DEFAULT-VALUE}).")
@@ -52,9 +55,8 @@ public final class ProcessorCli implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
     private int parallelism;
 
-    @Option(names = "--trust", paramLabel = "DIR",
-            description = "Trusted operator public keys (*.pub) that policy commands must be signed with (default: $CGAUDIT_TRUST or ~/.config/cgaudit/trust).")
-    private Path trust;
+    @Mixin
+    private TrustOption trust;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class, defaultValue = "5s",
             description = "Checkpoint interval (e.g. 5s, 1m, PT5S); violations become visible to read_committed readers at each checkpoint (default: ${DEFAULT-VALUE}).")
@@ -86,8 +88,8 @@ public final class ProcessorCli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        String servers = CliDefaults.bootstrap(bootstrap);
-        Path trustDir = CliDefaults.trust(trust);
+        String servers = kafka.servers();
+        Path trustDir = trust.directory();
         if (parallelism < 1) {
             err.println("cgaudit processor: --parallelism must be at least 1, got " + parallelism);
             return 2;

@@ -1,6 +1,8 @@
 package dev.cgaudit.processor.cli;
 
 import dev.cgaudit.policy.cli.CliUnits;
+import dev.cgaudit.policy.cli.KafkaConnection;
+import dev.cgaudit.policy.cli.TrustOption;
 import dev.cgaudit.policy.command.CommandVerifier;
 import dev.cgaudit.policy.command.InvalidKeyFileException;
 import dev.cgaudit.policy.command.PolicyHistory;
@@ -36,6 +38,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,12 +82,11 @@ public final class ReplayCli implements Callable<Integer> {
     @Option(names = "--compare-recorded", description = "Compare with what cgaudit.violations holds for the range; exit 1 on any difference.")
     private boolean compareRecorded;
 
-    @Option(names = "--bootstrap", paramLabel = "H:P", description = "Kafka bootstrap servers (default: $CGAUDIT_BOOTSTRAP or localhost:9092).")
-    private String bootstrap;
+    @Mixin
+    private KafkaConnection kafka;
 
-    @Option(names = "--trust", paramLabel = "DIR",
-            description = "Trusted operator keys, to verify the policy history (default: $CGAUDIT_TRUST or ~/.config/cgaudit/trust).")
-    private Path trust;
+    @Mixin
+    private TrustOption trust;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Parallelism of the replay (default: ${DEFAULT-VALUE}).")
     private int parallelism;
@@ -110,7 +112,7 @@ public final class ReplayCli implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             ReplayJob.Range range = new ReplayJob.Range(time("--from", from), time("--to", to));
-            String servers = CliDefaults.bootstrap(bootstrap);
+            String servers = kafka.servers();
             List<RuleChange> rules = policy(servers, err);
             ReplayInput replayInput = input(servers);
 
@@ -158,7 +160,7 @@ public final class ReplayCli implements Callable<Integer> {
             }
             return RuleChanges.fromFile(set.rules(), policy.getFileName().toString());
         }
-        Path trustDir = CliDefaults.trust(trust);
+        Path trustDir = trust.directory();
         TrustStore store;
         try {
             store = TrustStore.load(trustDir);

@@ -1,6 +1,7 @@
 package dev.cgaudit.sink.cli;
 
 import dev.cgaudit.policy.cli.CliUnits;
+import dev.cgaudit.policy.cli.KafkaConnection;
 import dev.cgaudit.sink.archive.LocalArchive;
 import dev.cgaudit.sink.consume.ViolationConsumer;
 import dev.cgaudit.sink.delivery.Backoff;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,9 +72,8 @@ public final class SinkCli implements Callable<Integer> {
             description = "Where findings go; repeatable (default: standard output, JSON Lines).")
     private List<String> to = new ArrayList<>();
 
-    @Option(names = "--bootstrap", paramLabel = "H:P",
-            description = "Kafka bootstrap servers (default: $CGAUDIT_BOOTSTRAP or localhost:9092).")
-    private String bootstrap;
+    @Mixin
+    private KafkaConnection kafka;
 
     @Option(names = "--group", paramLabel = "ID",
             description = "Kafka consumer group (default: cgaudit-sink, or cgaudit-archive with --archive).")
@@ -137,8 +137,7 @@ public final class SinkCli implements Callable<Integer> {
             err.println("cgaudit sink: " + e.getMessage());
             return EXIT_USAGE;
         }
-        String servers = bootstrap != null ? bootstrap
-                : Optional.ofNullable(System.getenv("CGAUDIT_BOOTSTRAP")).orElse("localhost:9092");
+        String servers = kafka.servers();
         if (archive != null) {
             err.println("cgaudit sink: archiving " + servers + " cgaudit.decisions into " + archive.toAbsolutePath());
             LocalArchive.run(servers, group != null ? group : "cgaudit-archive", archive, checkpointInterval);
