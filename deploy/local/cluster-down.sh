@@ -15,18 +15,7 @@ Exit codes: 0 all stopped or not running, 1 something could not be stopped, 2 us
 USAGE
 }
 
-data_dir=""
-timeout_s=30
-while (($#)); do
-    case $1 in
-        -h | --help) usage; exit 0 ;;
-        --timeout) (($# >= 2)) || die 2 "--timeout needs a value"; timeout_s=$2; shift 2 ;;
-        -*) usage >&2; die 2 "unknown option: $1" ;;
-        *) [[ -z $data_dir ]] || die 2 "only one DATA_DIR, got '$data_dir' and '$1'"; data_dir=$1; shift ;;
-    esac
-done
-[[ -n $data_dir ]] || { usage >&2; die 2 "DATA_DIR is required"; }
-[[ $timeout_s =~ ^[0-9]+$ ]] || die 2 "--timeout must be whole seconds, got '$timeout_s'"
+parse_stop_args "$@"
 [[ -d $data_dir ]] || { echo "Nothing is running (no directory $data_dir)"; exit 0; }
 data_dir=$(cd "$data_dir" && pwd)
 rc=0

@@ -107,6 +107,24 @@ cached_classpath() {
     cat "$cache"
 }
 
+# parse_stop_args "$@": the arguments of every script that stops something, DATA_DIR [--timeout
+# SECONDS]. Sets data_dir and timeout_s (default 30); -h prints the caller's usage and exits 0, a
+# usage error prints it to stderr and exits 2.
+parse_stop_args() {
+    data_dir=""
+    timeout_s=30
+    while (($#)); do
+        case $1 in
+            -h | --help) usage; exit 0 ;;
+            --timeout) (($# >= 2)) || die 2 "--timeout needs a value"; timeout_s=$2; shift 2 ;;
+            -*) usage >&2; die 2 "unknown option: $1" ;;
+            *) [[ -z $data_dir ]] || die 2 "only one DATA_DIR, got '$data_dir' and '$1'"; data_dir=$1; shift ;;
+        esac
+    done
+    [[ -n $data_dir ]] || { usage >&2; die 2 "DATA_DIR is required"; }
+    [[ $timeout_s =~ ^[0-9]+$ ]] || die 2 "--timeout must be whole seconds, got '$timeout_s'"
+}
+
 # stop_pid NAME PID SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL; 1 if it survives that too.
 stop_pid() {
     local name=$1 pid=$2 timeout_s=$3 deadline
