@@ -52,14 +52,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * topic, violations to Kafka exactly-once) and through BATCH replay from an Avro file; prints a table.
  *
  * <pre>
- * processor/bench/run.sh [DECISIONS]
+ * processor/bench/run.sh [DECISIONS] [live,replay | live-cold]
  * </pre>
+ *
+ * <p>"live" first runs the same job un-timed over {@value #WARM_UP} decisions on topics of their own
+ * (steady state, as a long-running job); "live-cold" times a fresh JVM's first run.
  */
 public final class ProcessorBench {
 
     static final double LIVE_GOAL_PER_CORE = 100_000;
     static final double REPLAY_GOAL = 300_000;
     static final int PARTITIONS = 4;
+    /** Decisions of the un-timed warm-up run (mode "live"; "live-cold" skips it). */
+    static final int WARM_UP = 100_000;
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
@@ -80,31 +85,19 @@ public final class ProcessorBench {
                     .allow(AllowEntry.builder().exe("/nobody").build()).build());
             List<PolicyCommand> policy = rules.stream().map(r -> signer.sign(commands.upsert(r, 1, "bench"))).toList();
             if (modes.contains("live")) {
-            publish(kafka, Topic.POLICY.topicName(), policy.stream().map(c -> new Keyed(c.getRuleId(),
-                    EventCodec.of(PolicyCommand.class).encode(c), null)).toList());
-
-            System.err.printf("pre-filling %s with %,d decisions of %d nodes...%n", Topic.DECISIONS.topicName(), n, BenchFleet.NODES);
-            long fill = System.nanoTime();
-            prefill(kafka, n);
-            System.err.printf("pre-filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
-            }
-
-            if (modes.contains("live")) {
-            Configuration conf = new Configuration();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-            TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
-            LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), Topics.DEFAULT, "bench", "bench-" + System.nanoTime(),
-                    trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(5), dir.resolve("checkpoints").toUri().toString(),
-                    LiveJob.policyEndOffsets(kafka.bootstrapServers(), Topic.POLICY.topicName(), Duration.ofSeconds(10))));
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            JobClient job = env.executeAsync("bench live");
-            long violations = awaitEndMarkers(kafka, job);
-            double liveSeconds = (System.nanoTime() - start) / 1e9;
-            double liveCpu = (processCpuNanos() - cpuStart) / 1e9;
-            job.cancel().get();
-            rows.add(row("live (Kafka → MiniCluster p=2 → Kafka EOS)", n, liveSeconds, liveCpu, cores,
-                    LIVE_GOAL_PER_CORE * cores, violations + " violations"));
+                TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
+                if (!modes.contains("cold")) {
+                    // The same job on a small topic first, un-timed, in this JVM: a long-running job has its
+                    // code compiled long since; without this a quarter of the live run's CPU was the JIT.
+                    int warm = Math.min(WARM_UP, n);
+                    Topics warmTopics = Topics.prefixed("warm.");
+                    createTopics(kafka, warmTopics);
+                    Timed w = runLive(kafka, warmTopics, policy, trust, warm, 41, dir.resolve("warm-checkpoints"), "bench-warm");
+                    System.err.printf("warm-up: %,d decisions in %.1f s, %.1f CPU s (not counted)%n", warm, w.seconds(), w.cpuSeconds());
+                }
+                Timed live = runLive(kafka, Topics.DEFAULT, policy, trust, n, 42, dir.resolve("checkpoints"), "bench");
+                rows.add(row("live (Kafka → MiniCluster p=2 → Kafka EOS)" + (modes.contains("cold") ? ", cold" : ", warm"),
+                        n, live.seconds(), live.cpuSeconds(), cores, LIVE_GOAL_PER_CORE * cores, live.violations() + " violations"));
             }
 
             if (modes.contains("replay")) {
@@ -138,9 +131,45 @@ public final class ProcessorBench {
     record Keyed(String key, byte[] value, Integer partition) {
     }
 
-    static void prefill(KafkaBrokerExtension kafka, int n) throws Exception {
+    record Timed(double seconds, double cpuSeconds, long violations) {
+    }
+
+    /** Fills {@code topics.decisions()} with {@code n} decisions, then times the live job through them. */
+    static Timed runLive(KafkaBrokerExtension kafka, Topics topics, List<PolicyCommand> policy, TrustedKeys trust, int n,
+            long seed, Path checkpoints, String transactionalIdPrefix) throws Exception {
+        publish(kafka, topics.policy(), policy.stream().map(c -> new Keyed(c.getRuleId(),
+                EventCodec.of(PolicyCommand.class).encode(c), null)).toList());
+        System.err.printf("pre-filling %s with %,d decisions of %d nodes...%n", topics.decisions(), n, BenchFleet.NODES);
+        long fill = System.nanoTime();
+        prefill(kafka, topics.decisions(), n, seed);
+        System.err.printf("pre-filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "bench", transactionalIdPrefix + "-" + System.nanoTime(),
+                trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(5), checkpoints.toUri().toString(),
+                LiveJob.policyEndOffsets(kafka.bootstrapServers(), topics.policy(), Duration.ofSeconds(10))));
+        long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        JobClient job = env.executeAsync("bench live");
+        long violations = awaitEndMarkers(kafka, topics.violations(), job);
+        Timed timed = new Timed((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, violations);
+        job.cancel().get();
+        while (!job.getJobStatus().get().isGloballyTerminalState()) {
+            Thread.sleep(50);
+        }
+        return timed;
+    }
+
+    static void createTopics(KafkaBrokerExtension kafka, Topics topics) {
+        kafka.createTopic(topics.decisions(), PARTITIONS, Topic.DECISIONS.configs());
+        kafka.createTopic(topics.policy(), 1, Topic.POLICY.configs());
+        kafka.createTopic(topics.status(), 1, Topic.STATUS.configs());
+        kafka.createTopic(topics.violations(), 1, Topic.VIOLATIONS.configs());
+    }
+
+    static void prefill(KafkaBrokerExtension kafka, String topic, int n, long seed) throws Exception {
         EventCodec<AttachDecision> codec = EventCodec.of(AttachDecision.class);
-        BenchFleet fleet = new BenchFleet(42);
+        BenchFleet fleet = new BenchFleet(seed);
         var props = kafka.producerProperties();
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
@@ -148,7 +177,7 @@ public final class ProcessorBench {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < n; i++) {
                 AttachDecision d = fleet.next();
-                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), d.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(d)));
+                producer.send(new ProducerRecord<>(topic, d.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(d)));
             }
             // One marker violation per partition, then a tail far later so every partition's watermark passes it.
             for (int p = 0; p < PARTITIONS; p++) {
@@ -159,8 +188,8 @@ public final class ProcessorBench {
                 AttachDecision tail = AttachDecision.newBuilder(marker).setEventId("end-" + p + "/boot/1").setSeq(1)
                         .setTimestamp(last.getTimestamp().plusSeconds(3600)).setDestination(
                                 dev.cgaudit.schema.CgroupRef.newBuilder().setId(4).setPath("/tail").build()).build();
-                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), p, marker.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(marker)));
-                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), p, tail.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(tail)));
+                producer.send(new ProducerRecord<>(topic, p, marker.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(marker)));
+                producer.send(new ProducerRecord<>(topic, p, tail.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(tail)));
             }
             producer.flush();
         }
@@ -175,12 +204,12 @@ public final class ProcessorBench {
     }
 
     /** Reads violations (read_committed) until the marker rule has fired once per partition; returns how many were read. */
-    static long awaitEndMarkers(KafkaBrokerExtension kafka, JobClient job) throws Exception {
+    static long awaitEndMarkers(KafkaBrokerExtension kafka, String topic, JobClient job) throws Exception {
         EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
         Set<String> markers = new HashSet<>();
         long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("bench-reader"))) {
-            consumer.subscribe(List.of(Topic.VIOLATIONS.topicName()));
+            consumer.subscribe(List.of(topic));
             while (markers.size() < PARTITIONS) {
                 var status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState()) {
