@@ -65,6 +65,11 @@ public final class ProcessorBench {
     static final int PARTITIONS = 4;
     /** Decisions of the un-timed warm-up run (mode "live"; "live-cold" skips it). */
     static final int WARM_UP = 100_000;
+    /** The job's defaults unless {@code -Dbench.timerGranularityMs=N} (both modes) says otherwise. */
+    static final ProcessorSettings SETTINGS = ProcessorSettings.DEFAULTS.withTimerGranularity(Duration.ofMillis(
+            Long.getLong("bench.timerGranularityMs", ProcessorSettings.DEFAULTS.timerGranularity().toMillis())));
+    /** {@code cgaudit processor}'s default unless {@code -Dbench.checkpointIntervalMs=N}. */
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(Long.getLong("bench.checkpointIntervalMs", 5_000));
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
@@ -111,11 +116,11 @@ public final class ProcessorBench {
             batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
             ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
                     new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
-                    ProcessorSettings.DEFAULTS);   // warms up the JIT; its own MiniCluster
+                    SETTINGS);   // warms up the JIT; its own MiniCluster
             long replayStart = System.nanoTime();
             long replayCpuStart = processCpuNanos();
             List<PolicyViolation> replayed = ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
-                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
+                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, SETTINGS);
             double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
             double replayCpu = (processCpuNanos() - replayCpuStart) / 1e9;
             rows.add(row("replay (Avro file → BATCH p=2, collected)", n, replaySeconds, replayCpu, cores, REPLAY_GOAL,
@@ -146,7 +151,7 @@ public final class ProcessorBench {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
         LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "bench", transactionalIdPrefix + "-" + System.nanoTime(),
-                trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(5), checkpoints.toUri().toString(),
+                trust, SETTINGS, CHECKPOINT_INTERVAL, checkpoints.toUri().toString(),
                 LiveJob.policyEndOffsets(kafka.bootstrapServers(), topics.policy(), Duration.ofSeconds(10))));
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
@@ -154,9 +159,8 @@ public final class ProcessorBench {
         long violations = awaitEndMarkers(kafka, topics.violations(), job);
         Timed timed = new Timed((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, violations);
         job.cancel().get();
-        while (!job.getJobStatus().get().isGloballyTerminalState()) {
-            Thread.sleep(50);
-        }
+        // Until the job is gone (its MiniCluster shuts down with it), so the next run has the cores.
+        job.getJobExecutionResult().handle((r, e) -> null).get();
         return timed;
     }
 
@@ -262,7 +266,8 @@ public final class ProcessorBench {
 
     static void print(List<String[]> rows, int cores) {
         String format = "| %-44s | %11s | %7s | %7s | %12s | %12s | %14s | %9s | %13s | %-18s |%n";
-        System.out.printf("cores: %d (Runtime.availableProcessors)%n", cores);
+        System.out.printf("cores: %d (Runtime.availableProcessors), timer granularity %d ms, checkpoint interval (live) %d ms%n",
+                cores, SETTINGS.timerGranularity().toMillis(), CHECKPOINT_INTERVAL.toMillis());
         System.out.printf(format, "mode", "decisions", "seconds", "CPU s", "per CPU-s", "decisions/s", "decisions/s/core", "goal/s", "ratio to goal", "output");
         System.out.printf(format, "-".repeat(44), "-".repeat(11), "-".repeat(7), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(14), "-".repeat(9), "-".repeat(13), "-".repeat(18));
         for (String[] r : rows) {
