@@ -43,9 +43,9 @@ public final class JobDescriptors {
     public static final ValueStateDescriptor<Long> ROUTER_CLEANUP = new ValueStateDescriptor<>("router-cleanup", Types.LONG);
 
     // WindowDetector, keyed by rule + subject
-    public static final ListStateDescriptor<RoutedDecision> WINDOW_BUFFER = new ListStateDescriptor<>("window-buffer", ROUTED);
-    public static final ListStateDescriptor<RoutedDecision> WINDOW_COUNTED = new ListStateDescriptor<>("window-counted", ROUTED);
-    public static final ValueStateDescriptor<Long> WINDOW_CLEANUP = new ValueStateDescriptor<>("window-cleanup", Types.LONG);
+    /** A subject's pending decisions, open window and timer, in one value. */
+    public static final ValueStateDescriptor<SubjectWindow> WINDOW_STATE =
+            new ValueStateDescriptor<>("window-state", TypeInformation.of(SubjectWindow.class));
 
     // StatusDetector, keyed by node
     public static final ListStateDescriptor<StatusEvent> STATUS_BUFFER = new ListStateDescriptor<>("status-buffer", STATUS);

@@ -39,6 +39,10 @@ public record ProcessorSettings(Duration outOfOrderness, Duration idleness, Dura
         return new ProcessorSettings(outOfOrderness, value, timerGranularity, nodeRetention, instanceName);
     }
 
+    public ProcessorSettings withTimerGranularity(Duration value) {
+        return new ProcessorSettings(outOfOrderness, idleness, value, nodeRetention, instanceName);
+    }
+
     public ProcessorSettings withNodeRetention(Duration value) {
         return new ProcessorSettings(outOfOrderness, idleness, timerGranularity, value, instanceName);
     }

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -18,7 +17,7 @@ import org.apache.flink.types.StringValue;
  * copies between chained operators cost nothing. Part of savepoints (router buffer): the format
  * changes only with a new snapshot version.
  */
-public final class EncodedDecisionSerializer extends TypeSerializerSingleton<EncodedDecision> {
+public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<EncodedDecision> {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,31 +29,6 @@ public final class EncodedDecisionSerializer extends TypeSerializerSingleton<Enc
         public TypeInformation<EncodedDecision> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
             return new SerializerTypeInfo<>(EncodedDecision.class, INSTANCE);
         }
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public EncodedDecision createInstance() {
-        return null;
-    }
-
-    @Override
-    public EncodedDecision copy(EncodedDecision from) {
-        return from;
-    }
-
-    @Override
-    public EncodedDecision copy(EncodedDecision from, EncodedDecision reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -79,11 +53,6 @@ public final class EncodedDecisionSerializer extends TypeSerializerSingleton<Enc
         byte[] message = new byte[in.readInt()];
         in.readFully(message);
         return new EncodedDecision(node, timestampMicros, bootId, seq, eventId, message);
-    }
-
-    @Override
-    public EncodedDecision deserialize(EncodedDecision reuse, DataInputView in) throws IOException {
-        return deserialize(in);
     }
 
     @Override

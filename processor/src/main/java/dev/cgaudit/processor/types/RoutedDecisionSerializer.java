@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -21,7 +20,7 @@ import org.apache.flink.types.StringValue;
  * Copies are the instance itself: a record of immutable values. Part of savepoints (window
  * buffers): the format changes only with a new snapshot version.
  */
-public final class RoutedDecisionSerializer extends TypeSerializerSingleton<RoutedDecision> {
+public final class RoutedDecisionSerializer extends ImmutableTypeSerializer<RoutedDecision> {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,31 +37,6 @@ public final class RoutedDecisionSerializer extends TypeSerializerSingleton<Rout
         public TypeInformation<RoutedDecision> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
             return new SerializerTypeInfo<>(RoutedDecision.class, INSTANCE);
         }
-    }
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public RoutedDecision createInstance() {
-        return null;
-    }
-
-    @Override
-    public RoutedDecision copy(RoutedDecision from) {
-        return from;
-    }
-
-    @Override
-    public RoutedDecision copy(RoutedDecision from, RoutedDecision reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -86,16 +60,6 @@ public final class RoutedDecisionSerializer extends TypeSerializerSingleton<Rout
         return new RoutedDecision(StringValue.readString(in), in.readLong(), readEnum(MODES, in),
                 readEnum(SEVERITIES, in), readEnum(KINDS, in), StringValue.readString(in), in.readInt(), in.readLong(),
                 StringValue.readString(in), StringValue.readString(in), in.readLong(), readEnum(OUTCOMES, in));
-    }
-
-    @Override
-    public RoutedDecision deserialize(RoutedDecision reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     private static void writeEnum(Enum<?> value, DataOutputView out) throws IOException {

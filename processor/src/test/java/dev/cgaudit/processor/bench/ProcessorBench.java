@@ -52,14 +52,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * topic, violations to Kafka exactly-once) and through BATCH replay from an Avro file; prints a table.
  *
  * <pre>
- * processor/bench/run.sh [DECISIONS]
+ * processor/bench/run.sh [DECISIONS] [live,replay | live-cold]
  * </pre>
+ *
+ * <p>"live" first runs the same job un-timed over {@value #WARM_UP} decisions on topics of their own
+ * (steady state, as a long-running job); "live-cold" times a fresh JVM's first run.
  */
 public final class ProcessorBench {
 
     static final double LIVE_GOAL_PER_CORE = 100_000;
     static final double REPLAY_GOAL = 300_000;
     static final int PARTITIONS = 4;
+    /** Decisions of the un-timed warm-up run (mode "live"; "live-cold" skips it). */
+    static final int WARM_UP = 100_000;
+    /** The job's defaults unless {@code -Dbench.timerGranularityMs=N} (both modes) says otherwise. */
+    static final ProcessorSettings SETTINGS = ProcessorSettings.DEFAULTS.withTimerGranularity(Duration.ofMillis(
+            Long.getLong("bench.timerGranularityMs", ProcessorSettings.DEFAULTS.timerGranularity().toMillis())));
+    /** {@code cgaudit processor}'s default unless {@code -Dbench.checkpointIntervalMs=N}. */
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(Long.getLong("bench.checkpointIntervalMs", 5_000));
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
@@ -80,31 +90,19 @@ public final class ProcessorBench {
                     .allow(AllowEntry.builder().exe("/nobody").build()).build());
             List<PolicyCommand> policy = rules.stream().map(r -> signer.sign(commands.upsert(r, 1, "bench"))).toList();
             if (modes.contains("live")) {
-            publish(kafka, Topic.POLICY.topicName(), policy.stream().map(c -> new Keyed(c.getRuleId(),
-                    EventCodec.of(PolicyCommand.class).encode(c), null)).toList());
-
-            System.err.printf("pre-filling %s with %,d decisions of %d nodes...%n", Topic.DECISIONS.topicName(), n, BenchFleet.NODES);
-            long fill = System.nanoTime();
-            prefill(kafka, n);
-            System.err.printf("pre-filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
-            }
-
-            if (modes.contains("live")) {
-            Configuration conf = new Configuration();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-            TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
-            LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), Topics.DEFAULT, "bench", "bench-" + System.nanoTime(),
-                    trust, ProcessorSettings.DEFAULTS, Duration.ofSeconds(5), dir.resolve("checkpoints").toUri().toString(),
-                    LiveJob.policyEndOffsets(kafka.bootstrapServers(), Topic.POLICY.topicName(), Duration.ofSeconds(10))));
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            JobClient job = env.executeAsync("bench live");
-            long violations = awaitEndMarkers(kafka, job);
-            double liveSeconds = (System.nanoTime() - start) / 1e9;
-            double liveCpu = (processCpuNanos() - cpuStart) / 1e9;
-            job.cancel().get();
-            rows.add(row("live (Kafka → MiniCluster p=2 → Kafka EOS)", n, liveSeconds, liveCpu, cores,
-                    LIVE_GOAL_PER_CORE * cores, violations + " violations"));
+                TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
+                if (!modes.contains("cold")) {
+                    // The same job on a small topic first, un-timed, in this JVM: a long-running job has its
+                    // code compiled long since; without this a quarter of the live run's CPU was the JIT.
+                    int warm = Math.min(WARM_UP, n);
+                    Topics warmTopics = Topics.prefixed("warm.");
+                    createTopics(kafka, warmTopics);
+                    Timed w = runLive(kafka, warmTopics, policy, trust, warm, 41, dir.resolve("warm-checkpoints"), "bench-warm");
+                    System.err.printf("warm-up: %,d decisions in %.1f s, %.1f CPU s (not counted)%n", warm, w.seconds(), w.cpuSeconds());
+                }
+                Timed live = runLive(kafka, Topics.DEFAULT, policy, trust, n, 42, dir.resolve("checkpoints"), "bench");
+                rows.add(row("live (Kafka → MiniCluster p=2 → Kafka EOS)" + (modes.contains("cold") ? ", cold" : ", warm"),
+                        n, live.seconds(), live.cpuSeconds(), cores, LIVE_GOAL_PER_CORE * cores, live.violations() + " violations"));
             }
 
             if (modes.contains("replay")) {
@@ -118,11 +116,11 @@ public final class ProcessorBench {
             batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
             ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
                     new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
-                    ProcessorSettings.DEFAULTS);   // warms up the JIT; its own MiniCluster
+                    SETTINGS);   // warms up the JIT; its own MiniCluster
             long replayStart = System.nanoTime();
             long replayCpuStart = processCpuNanos();
             List<PolicyViolation> replayed = ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
-                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
+                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, SETTINGS);
             double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
             double replayCpu = (processCpuNanos() - replayCpuStart) / 1e9;
             rows.add(row("replay (Avro file → BATCH p=2, collected)", n, replaySeconds, replayCpu, cores, REPLAY_GOAL,
@@ -138,9 +136,44 @@ public final class ProcessorBench {
     record Keyed(String key, byte[] value, Integer partition) {
     }
 
-    static void prefill(KafkaBrokerExtension kafka, int n) throws Exception {
+    record Timed(double seconds, double cpuSeconds, long violations) {
+    }
+
+    /** Fills {@code topics.decisions()} with {@code n} decisions, then times the live job through them. */
+    static Timed runLive(KafkaBrokerExtension kafka, Topics topics, List<PolicyCommand> policy, TrustedKeys trust, int n,
+            long seed, Path checkpoints, String transactionalIdPrefix) throws Exception {
+        publish(kafka, topics.policy(), policy.stream().map(c -> new Keyed(c.getRuleId(),
+                EventCodec.of(PolicyCommand.class).encode(c), null)).toList());
+        System.err.printf("pre-filling %s with %,d decisions of %d nodes...%n", topics.decisions(), n, BenchFleet.NODES);
+        long fill = System.nanoTime();
+        prefill(kafka, topics.decisions(), n, seed);
+        System.err.printf("pre-filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "bench", transactionalIdPrefix + "-" + System.nanoTime(),
+                trust, SETTINGS, CHECKPOINT_INTERVAL, checkpoints.toUri().toString(),
+                LiveJob.policyEndOffsets(kafka.bootstrapServers(), topics.policy(), Duration.ofSeconds(10))));
+        long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        JobClient job = env.executeAsync("bench live");
+        long violations = awaitEndMarkers(kafka, topics.violations(), job);
+        Timed timed = new Timed((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, violations);
+        job.cancel().get();
+        // Until the job is gone (its MiniCluster shuts down with it), so the next run has the cores.
+        job.getJobExecutionResult().handle((r, e) -> null).get();
+        return timed;
+    }
+
+    static void createTopics(KafkaBrokerExtension kafka, Topics topics) {
+        kafka.createTopic(topics.decisions(), PARTITIONS, Topic.DECISIONS.configs());
+        kafka.createTopic(topics.policy(), 1, Topic.POLICY.configs());
+        kafka.createTopic(topics.status(), 1, Topic.STATUS.configs());
+        kafka.createTopic(topics.violations(), 1, Topic.VIOLATIONS.configs());
+    }
+
+    static void prefill(KafkaBrokerExtension kafka, String topic, int n, long seed) throws Exception {
         EventCodec<AttachDecision> codec = EventCodec.of(AttachDecision.class);
-        BenchFleet fleet = new BenchFleet(42);
+        BenchFleet fleet = new BenchFleet(seed);
         var props = kafka.producerProperties();
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
@@ -148,7 +181,7 @@ public final class ProcessorBench {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < n; i++) {
                 AttachDecision d = fleet.next();
-                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), d.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(d)));
+                producer.send(new ProducerRecord<>(topic, d.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(d)));
             }
             // One marker violation per partition, then a tail far later so every partition's watermark passes it.
             for (int p = 0; p < PARTITIONS; p++) {
@@ -159,8 +192,8 @@ public final class ProcessorBench {
                 AttachDecision tail = AttachDecision.newBuilder(marker).setEventId("end-" + p + "/boot/1").setSeq(1)
                         .setTimestamp(last.getTimestamp().plusSeconds(3600)).setDestination(
                                 dev.cgaudit.schema.CgroupRef.newBuilder().setId(4).setPath("/tail").build()).build();
-                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), p, marker.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(marker)));
-                producer.send(new ProducerRecord<>(Topic.DECISIONS.topicName(), p, tail.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(tail)));
+                producer.send(new ProducerRecord<>(topic, p, marker.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(marker)));
+                producer.send(new ProducerRecord<>(topic, p, tail.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(tail)));
             }
             producer.flush();
         }
@@ -175,12 +208,12 @@ public final class ProcessorBench {
     }
 
     /** Reads violations (read_committed) until the marker rule has fired once per partition; returns how many were read. */
-    static long awaitEndMarkers(KafkaBrokerExtension kafka, JobClient job) throws Exception {
+    static long awaitEndMarkers(KafkaBrokerExtension kafka, String topic, JobClient job) throws Exception {
         EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
         Set<String> markers = new HashSet<>();
         long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("bench-reader"))) {
-            consumer.subscribe(List.of(Topic.VIOLATIONS.topicName()));
+            consumer.subscribe(List.of(topic));
             while (markers.size() < PARTITIONS) {
                 var status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState()) {
@@ -233,7 +266,8 @@ public final class ProcessorBench {
 
     static void print(List<String[]> rows, int cores) {
         String format = "| %-44s | %11s | %7s | %7s | %12s | %12s | %14s | %9s | %13s | %-18s |%n";
-        System.out.printf("cores: %d (Runtime.availableProcessors)%n", cores);
+        System.out.printf("cores: %d (Runtime.availableProcessors), timer granularity %d ms, checkpoint interval (live) %d ms%n",
+                cores, SETTINGS.timerGranularity().toMillis(), CHECKPOINT_INTERVAL.toMillis());
         System.out.printf(format, "mode", "decisions", "seconds", "CPU s", "per CPU-s", "decisions/s", "decisions/s/core", "goal/s", "ratio to goal", "output");
         System.out.printf(format, "-".repeat(44), "-".repeat(11), "-".repeat(7), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(14), "-".repeat(9), "-".repeat(13), "-".repeat(18));
         for (String[] r : rows) {

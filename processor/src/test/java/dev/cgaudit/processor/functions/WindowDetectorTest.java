@@ -120,7 +120,7 @@ class WindowDetectorTest {
         int before = HarnessState.keyedEntries(h);
 
         h.processBroadcastElement(Rules.delete("probing", 2, T0.plusSeconds(1)), T0.plusSeconds(1).toEpochMilli());
-        assertThat(HarnessState.keyedEntries(h)).as("only bouncing's window is left").isLessThan(before).isEqualTo(2);
+        assertThat(HarnessState.keyedEntries(h)).as("only bouncing's window is left").isLessThan(before).isEqualTo(1);
 
         advance(T0.plusSeconds(120));
         assertThat(HarnessState.keyedEntries(h)).isZero();

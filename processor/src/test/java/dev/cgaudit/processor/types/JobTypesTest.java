@@ -11,6 +11,7 @@ import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.processor.SubjectWindow;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Mode;
 import dev.cgaudit.schema.Outcome;
@@ -56,7 +57,7 @@ class JobTypesTest {
         ((SerializerConfigImpl) job.getSerializerConfig()).setGenericTypes(false);
         SerializerConfig noGenerics = job.getSerializerConfig();
         List<TypeInformation<?>> types = new ArrayList<>(List.of(JobDescriptors.RULE_CHANGE, JobDescriptors.DECISION,
-                JobDescriptors.STATUS, JobDescriptors.ROUTED, TypeInformation.of(DecisionRecord.class),
+                JobDescriptors.STATUS, JobDescriptors.ROUTED, TypeInformation.of(SubjectWindow.class), TypeInformation.of(DecisionRecord.class),
                 TypeInformation.of(DeadLetter.class)));
         for (StateDescriptor<?, ?> d : descriptors()) {
             d.initializeSerializerUnlessSet(job);
@@ -93,6 +94,19 @@ class JobTypesTest {
             assertThat(r.subject()).isEqualTo("writer node|a/5000 (" + (mode == null ? null : "bash") + ")");
             assertThat(RoutedDecisionSerializer.INSTANCE.copy(r)).isSameAs(r);
         }
+    }
+
+    @Test
+    void a_subject_window_round_trips_and_is_never_copied() throws Exception {
+        RoutedDecision r = new RoutedDecision(RoutedDecision.key("probing", "node-a", 5000), 3, Mode.AUDIT,
+                Severity.MEDIUM, ViolationKind.DENIAL_BURST, "/", 5, 10_000, "bash", "node-a/boot/1", 42, Outcome.DENIED);
+        RoutedDecision later = new RoutedDecision(r.key(), 3, Mode.AUDIT, Severity.MEDIUM, ViolationKind.DENIAL_BURST,
+                "/", 5, 10_000, "bash", "node-a/boot/2", 43, Outcome.DENIED);
+        for (SubjectWindow w : List.of(SubjectWindow.EMPTY, new SubjectWindow(List.of(later), List.of(r), 10_099, 99))) {
+            assertThat(roundTrip(SubjectWindowSerializer.INSTANCE, w)).isEqualTo(w);
+            assertThat(SubjectWindowSerializer.INSTANCE.copy(w)).isSameAs(w);
+        }
+        assertThat(TypeInformation.of(SubjectWindow.class)).isInstanceOf(SerializerTypeInfo.class);
     }
 
     static <T> T roundTrip(TypeSerializer<T> s, T value) throws Exception {
