@@ -167,10 +167,9 @@ public final class LiveJob {
     }
 
     static WatermarkStrategy<DecisionRecord> decisionWatermarks(ProcessorSettings settings) {
-        // A dead letter has no event time: MIN_VALUE never moves the partition's watermark.
-        return WatermarkStrategy.<DecisionRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withTimestampAssigner((r, kafkaTs) -> r.decision() == null ? Long.MIN_VALUE : r.decision().millis())
-                .withIdleness(settings.idleness());
+        // A dead letter has no event time: it never moves the partition's watermark nor its silence.
+        return SilenceAwareWatermarks.<DecisionRecord>strategy(settings.outOfOrderness(), settings.idleness())
+                .withTimestampAssigner((r, kafkaTs) -> r.decision() == null ? SilenceAwareWatermarks.NO_TIMESTAMP : r.decision().millis());
     }
 
     static StatusEvent deadLetterStatus(DeadLetter dead, String instance) {

@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * @param outOfOrderness how far behind the newest decision of a Kafka partition (= a set of nodes) a
  *                       decision may arrive and still be evaluated in event-time order
- * @param idleness       after this long without records a partition stops holding the watermark back,
- *                       so one silent node does not stall the fleet
+ * @param idleness       after this long without decisions a partition's watermark runs on with its
+ *                       silence ({@link SilenceAwareWatermarks}), so a quiet fleet's last decisions are
+ *                       still judged and a partition without decisions does not stall the others
  * @param timerGranularity buffered events are released by event-time timers rounded up to this, which
  *                       keeps the number of timers per key small; it does not change results
  * @param nodeRetention  per-node bookkeeping (next expected seq, last collector counters) is dropped

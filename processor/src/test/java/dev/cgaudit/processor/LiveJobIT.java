@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The live job against a real broker on a MiniCluster: poison records, and switching a rule while it runs. */
+/** The live job against a real broker on a MiniCluster: poison records, switching a rule while it runs, a quiet fleet. */
 class LiveJobIT {
 
     @RegisterExtension
@@ -139,6 +139,32 @@ class LiveJobIT {
             assertThat(job.getJobID()).isEqualTo(jobId);
             assertThat(job.getJobStatus().get()).as("restart strategy is none: any failure would have ended the job")
                     .isEqualTo(JobStatus.RUNNING);
+        }
+    }
+
+    @Test
+    void a_violation_that_is_the_last_decision_of_a_quiet_fleet_is_still_raised() throws Exception {
+        try (Testbed bed = new Testbed(KAFKA, "tail.", dir)) {
+            bed.publishPolicy(List.of(bed.signer.sign(new PolicyCommands("alice",
+                    Clock.fixed(Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC))
+                    .upsert(Rules.managers(Mode.AUDIT), 1, "initial"))));
+            bed.startLiveJob("tail");
+            KafkaConsumer<byte[], byte[]> violationsReader = bed.reader(bed.topics.violations());
+            List<PolicyViolation> seen = new ArrayList<>();
+
+            // The first one lets the job start (sources, policy gate) outside the bound measured below.
+            bed.publishDecisions(List.of(
+                    byShell(move("node-q", 0, Instant.now(), "/user.slice", "/system.slice/a.service"), 4242).build()));
+            bed.awaitViolations(violationsReader, seen, v -> !v.isEmpty(), Duration.ofSeconds(60));
+
+            // Stamped with the node's clock, as a collector does, and nothing after it on any partition.
+            AttachDecision last = byShell(move("node-q", 1, Instant.now(), "/user.slice", "/system.slice/b.service"), 4242).build();
+            bed.publishDecisions(List.of(last));
+            Duration bound = Testbed.SETTINGS.idleness().plus(Testbed.CHECKPOINT_INTERVAL).plus(Duration.ofSeconds(5));
+            bed.awaitViolations(violationsReader, seen, v -> v.size() >= 2, bound);
+            assertThat(seen).extracting(PolicyViolation::getKind)
+                    .containsExactly(ViolationKind.UNAUTHORIZED_MIGRATION, ViolationKind.UNAUTHORIZED_MIGRATION);
+            assertThat(seen.get(1).getDecisionIds()).containsExactly(last.getEventId());
         }
     }
 

@@ -37,12 +37,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class Testbed implements AutoCloseable {
 
     /**
-     * Idleness is the live job's one concession to non-determinism: a partition silent that long stops
-     * holding the watermark, and its records after that are late. Reading a backlog on two busy cores,
+     * Idleness is the live job's one concession to non-determinism: a partition silent that long has its
+     * watermark run on with the silence, and its records behind that are late. Reading a backlog on two busy cores,
      * a split can stall for a second; five keep the comparison honest without slowing the tests much.
      */
     public static final ProcessorSettings SETTINGS = ProcessorSettings.DEFAULTS
             .withOutOfOrderness(Duration.ofSeconds(2)).withIdleness(Duration.ofSeconds(5));
+
+    /** Violations are committed with each checkpoint: read_committed readers see them this much later. */
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
 
     private final KafkaBrokerExtension kafka;
     public final Topics topics;
@@ -105,7 +108,7 @@ public final class Testbed implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "processor-" + name, "cgaudit-" + name,
-                TrustedKeys.load(trustDir), SETTINGS, Duration.ofMillis(500), checkpoints.toUri().toString(),
+                TrustedKeys.load(trustDir), SETTINGS, CHECKPOINT_INTERVAL, checkpoints.toUri().toString(),
                 LiveJob.policyEndOffsets(kafka.bootstrapServers(), topics.policy(), Duration.ofSeconds(10))));
         job = env.executeAsync("cgaudit processor " + name);
         return job;

@@ -71,7 +71,7 @@ public final class ProcessorCli implements Callable<Integer> {
     private Duration outOfOrderness;
 
     @Option(names = "--idleness", paramLabel = "DURATION", converter = CliUnits.DurationConverter.class, defaultValue = "10s",
-            description = "After this long without records a partition no longer holds back event time (default: ${DEFAULT-VALUE}).")
+            description = "After this long without decisions a partition's event time runs on with its silence; one that never had any no longer holds back the others (default: ${DEFAULT-VALUE}).")
     private Duration idleness;
 
     @Option(names = "--group-id", paramLabel = "ID", defaultValue = "cgaudit-processor", description = "Kafka consumer group (default: ${DEFAULT-VALUE}).")
