@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.TimerService;
  * the buckets (a few dozen) and takes out the ready ones whole, instead of scanning every buffered
  * event and writing the rest back at each watermark.
  */
-final class BucketedEventTimeBuffer<T> {
+final class BucketedEventTimeBuffer<T> implements EventBuffer<T> {
 
     private final MapState<Long, List<T>> buckets;
     private final Comparator<T> order;
@@ -38,7 +38,8 @@ final class BucketedEventTimeBuffer<T> {
     }
 
     /** Buffers {@code event}; false when the watermark has already passed it (a late event, the caller's). */
-    boolean add(T event, TimerService timers) throws Exception {
+    @Override
+    public boolean add(T event, TimerService timers) throws Exception {
         long ms = millis.applyAsLong(event);
         if (ms <= timers.currentWatermark()) {
             return false;
@@ -50,7 +51,8 @@ final class BucketedEventTimeBuffer<T> {
     }
 
     /** Buffers {@code event} even when it is late (held at a closed policy gate); it goes with the next drain. */
-    void hold(T event, TimerService timers) throws Exception {
+    @Override
+    public void hold(T event, TimerService timers) throws Exception {
         long bucket = EventTime.roundUp(millis.applyAsLong(event), granularityMillis);
         put(bucket, event);
         // A held event may be behind the watermark: the next drain of this key must look again.
@@ -61,7 +63,8 @@ final class BucketedEventTimeBuffer<T> {
     }
 
     /** The buffered events the watermark has passed, in order; once per key and watermark, as {@link EventTimeBuffer}. */
-    List<T> drain(Object key, long watermark) throws Exception {
+    @Override
+    public List<T> drain(Object key, long watermark) throws Exception {
         if (watermark != drainWatermark) {
             drainedAtWatermark.clear();
             drainWatermark = watermark;

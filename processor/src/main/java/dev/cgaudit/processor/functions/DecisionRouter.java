@@ -29,7 +29,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -53,13 +52,12 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     private final ProcessorSettings settings;
     private final boolean awaitPolicy;
 
-    private transient BucketedEventTimeBuffer<EncodedDecision> buffer;
+    private transient GatedBuffer<EncodedDecision> buffer;
     private transient EventCodec<AttachDecision> codec;
     private transient MapState<String, SeqMark> seqs;
     private transient ValueState<Long> cleanupAt;
     private transient RuleMatcher matcher;
-    private transient RuleBook book;
-    private transient PolicyGate gate;
+    private transient CachedRuleBook book;
     private transient List<RuleTimeline> candidates;
     private transient Counter late;
     private transient Counter routedCounter;
@@ -72,10 +70,10 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) {
-        gate = new PolicyGate(awaitPolicy);
-        buffer = new BucketedEventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
-                EncodedDecision.ORDER, EncodedDecision::millis,
-                settings.timerGranularity().toMillis());
+        book = new CachedRuleBook();
+        buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
+                new BucketedEventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
+                        EncodedDecision.ORDER, EncodedDecision::millis, settings.timerGranularity().toMillis()));
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);
         codec = EventCodec.of(AttachDecision.class);
@@ -87,12 +85,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processElement(EncodedDecision decision, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
-        if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
-            buffer.hold(decision, ctx.timerService());
-            ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
-            return;
-        }
-        if (!buffer.add(decision, ctx.timerService())) {
+        if (!buffer.add(decision, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.timerService())) {
             // Later than the watermark (a node back from a long silence): evaluated now rather than
             // dropped; its place in the node's order, and so in windows, may differ from a replay.
             late.inc();
@@ -102,16 +95,11 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyViolation> out) throws Exception {
-        if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
-            if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-                ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
-            }
+        if (!buffer.release(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.timerService(), ctx.timeDomain(),
+                ctx.getCurrentKey(), decision -> evaluate(decision, ctx, out))) {
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        for (EncodedDecision decision : buffer.drain(ctx.getCurrentKey(), watermark)) {
-            evaluate(decision, ctx, out);
-        }
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup <= watermark) {
             forgetQuietBoots(watermark, ctx);
@@ -120,10 +108,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processBroadcastElement(RuleChange change, Context ctx, Collector<PolicyViolation> out) throws Exception {
-        if (!PolicyGate.apply(change, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED),
-                ctx.getBroadcastState(JobDescriptors.RULES))) {
-            book = null;
-        }
+        book.apply(change, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.getBroadcastState(JobDescriptors.RULES));
     }
 
     private void evaluate(EncodedDecision encoded, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
@@ -131,7 +116,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
         AttachDecision d = decode(encoded);
         long micros = encoded.timestampMicros();
         checkSeq(d, micros, ctx, out);
-        RuleBook rules = rules(ctx);
+        RuleBook rules = book.get(ctx.getBroadcastState(JobDescriptors.RULES));
         rules.candidates(d, candidates);
         for (RuleTimeline timeline : candidates) {
             RuleTimeline.Version inForce = timeline.at(micros);
@@ -231,12 +216,5 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             ctx.timerService().registerEventTimeTimer(next);
             cleanupAt.update(next);
         }
-    }
-
-    private RuleBook rules(ReadOnlyContext ctx) throws Exception {
-        if (book == null) {
-            book = RuleBook.of(ctx.getBroadcastState(JobDescriptors.RULES).immutableEntries());
-        }
-        return book;
     }
 }

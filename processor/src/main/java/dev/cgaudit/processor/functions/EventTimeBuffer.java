@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.TimerService;
  * (events sorted by key, watermark jumping to the end) process every key's events identically.
  * Timers are rounded up to a granularity so a busy key does not hold one timer per event.
  */
-final class EventTimeBuffer<T> {
+final class EventTimeBuffer<T> implements EventBuffer<T> {
 
     private final ListState<T> state;
     private final Comparator<T> order;
@@ -35,7 +35,8 @@ final class EventTimeBuffer<T> {
      * Buffers {@code event}; false when the watermark has already passed it (a late event), which the
      * caller must handle itself: buffering it would hold it behind a timer that never fires again.
      */
-    boolean add(T event, TimerService timers) throws Exception {
+    @Override
+    public boolean add(T event, TimerService timers) throws Exception {
         long ms = millis.applyAsLong(event);
         if (ms <= timers.currentWatermark()) {
             return false;
@@ -46,7 +47,8 @@ final class EventTimeBuffer<T> {
     }
 
     /** Buffers {@code event} even when it is late (held at a closed policy gate); it goes with the next drain. */
-    void hold(T event, TimerService timers) throws Exception {
+    @Override
+    public void hold(T event, TimerService timers) throws Exception {
         long ms = millis.applyAsLong(event);
         state.add(event);
         // A held event may be behind the watermark: the next drain of this key must look again.
@@ -61,7 +63,8 @@ final class EventTimeBuffer<T> {
      * are scanned once per watermark (one advance fires many of its rounded timers): without this a
      * key with a deep buffer is rescanned for every timer, quadratic in a backlog.
      */
-    List<T> drain(Object key, long watermark) throws Exception {
+    @Override
+    public List<T> drain(Object key, long watermark) throws Exception {
         if (watermark != drainWatermark) {
             drainedAtWatermark.clear();
             drainWatermark = watermark;

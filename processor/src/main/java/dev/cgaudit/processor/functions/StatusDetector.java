@@ -20,7 +20,6 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,12 +43,11 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
     private final ProcessorSettings settings;
     private final boolean awaitPolicy;
 
-    private transient EventTimeBuffer<StatusEvent> buffer;
+    private transient GatedBuffer<StatusEvent> buffer;
     private transient ValueState<CollectorCounters> counters;
     private transient MapState<String, Long> degraded;
     private transient ValueState<Long> cleanupAt;
-    private transient RuleBook book;
-    private transient PolicyGate gate;
+    private transient CachedRuleBook book;
 
     /** @param awaitPolicy hold events until the policy log is loaded (live); false in replay */
     public StatusDetector(ProcessorSettings settings, boolean awaitPolicy) {
@@ -59,9 +57,10 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) {
-        gate = new PolicyGate(awaitPolicy);
-        buffer = new EventTimeBuffer<>(getRuntimeContext().getListState(JobDescriptors.STATUS_BUFFER), ORDER,
-                s -> s.getTimestamp().toEpochMilli(), settings.timerGranularity().toMillis());
+        book = new CachedRuleBook();
+        buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
+                new EventTimeBuffer<>(getRuntimeContext().getListState(JobDescriptors.STATUS_BUFFER), ORDER,
+                        s -> s.getTimestamp().toEpochMilli(), settings.timerGranularity().toMillis()));
         counters = getRuntimeContext().getState(JobDescriptors.STATUS_COUNTERS);
         degraded = getRuntimeContext().getMapState(JobDescriptors.STATUS_DEGRADED);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.STATUS_CLEANUP);
@@ -69,28 +68,18 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processElement(StatusEvent status, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
-        if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
-            buffer.hold(status, ctx.timerService());
-            ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
-            return;
-        }
-        if (!buffer.add(status, ctx.timerService())) {
+        if (!buffer.add(status, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.timerService())) {
             judge(status, ctx, out);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyViolation> out) throws Exception {
-        if (!gate.isOpen(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED))) {
-            if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-                ctx.timerService().registerProcessingTimeTimer(PolicyGate.recheckAt(ctx.timerService().currentProcessingTime()));
-            }
+        if (!buffer.release(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.timerService(), ctx.timeDomain(),
+                ctx.getCurrentKey(), status -> judge(status, ctx, out))) {
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
-        for (StatusEvent status : buffer.drain(ctx.getCurrentKey(), watermark)) {
-            judge(status, ctx, out);
-        }
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup <= watermark) {
             counters.clear();
@@ -101,10 +90,7 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processBroadcastElement(RuleChange change, Context ctx, Collector<PolicyViolation> out) throws Exception {
-        if (!PolicyGate.apply(change, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED),
-                ctx.getBroadcastState(JobDescriptors.RULES))) {
-            book = null;
-        }
+        book.apply(change, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.getBroadcastState(JobDescriptors.RULES));
     }
 
     private void judge(StatusEvent status, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
@@ -155,7 +141,7 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
     }
 
     private void checkEnforcement(StatusEvent s, long micros, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
-        RuleBook rules = rules(ctx);
+        RuleBook rules = book.get(ctx.getBroadcastState(JobDescriptors.RULES));
         Set<String> stillDegraded = new HashSet<>();
         for (RuleEnforcementStatus entry : s.getRuleEnforcement()) {
             if (entry.getEnforced()) {
@@ -186,12 +172,5 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
         if (degraded.isEmpty()) {
             degraded.clear();
         }
-    }
-
-    private RuleBook rules(ReadOnlyContext ctx) throws Exception {
-        if (book == null) {
-            book = RuleBook.of(ctx.getBroadcastState(JobDescriptors.RULES).immutableEntries());
-        }
-        return book;
     }
 }
