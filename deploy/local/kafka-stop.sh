@@ -32,19 +32,6 @@ if ! is_our_kafka "$pid" "$data_dir"; then
     exit 0
 fi
 
-wait_gone() {  # wait_gone SECONDS
-    local deadline=$((SECONDS + $1))
-    while process_alive "$pid"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.2
-    done
-}
-
-kill -TERM "$pid" 2>/dev/null || true
-if ! wait_gone "$timeout_s"; then
-    echo "Kafka (pid $pid) still running after ${timeout_s}s; sending SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone 10 || die 1 "Kafka (pid $pid) survived SIGKILL"
-fi
+stop_pid Kafka "$pid" "$timeout_s" || die 1 "Kafka (pid $pid) survived SIGKILL"
 rm -f "$pid_file"
 echo "Kafka stopped (pid $pid)"
