@@ -3,7 +3,6 @@ package dev.cgaudit.processor;
 import dev.cgaudit.schema.PolicyCommand;
 import dev.cgaudit.schema.StatusEvent;
 import java.util.List;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,7 +47,8 @@ public final class JobDescriptors {
             new ValueStateDescriptor<>("window-state", TypeInformation.of(SubjectWindow.class));
 
     // StatusDetector, keyed by node
-    public static final ListStateDescriptor<StatusEvent> STATUS_BUFFER = new ListStateDescriptor<>("status-buffer", STATUS);
+    public static final MapStateDescriptor<Long, List<StatusEvent>> STATUS_BUFFER =
+            new MapStateDescriptor<>("status-buffer", Types.LONG, new ListTypeInfo<>(STATUS));
     public static final ValueStateDescriptor<CollectorCounters> STATUS_COUNTERS =
             new ValueStateDescriptor<>("status-counters", TypeInformation.of(CollectorCounters.class));
     public static final MapStateDescriptor<String, Long> STATUS_DEGRADED =

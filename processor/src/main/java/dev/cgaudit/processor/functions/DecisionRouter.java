@@ -72,7 +72,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     public void open(OpenContext openContext) {
         book = new CachedRuleBook();
         buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
-                new BucketedEventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
+                new EventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
                         EncodedDecision.ORDER, EncodedDecision::millis, settings.timerGranularity().toMillis()));
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);

@@ -17,9 +17,9 @@ final class GatedBuffer<T> {
     }
 
     private final PolicyGate gate;
-    private final EventBuffer<T> buffer;
+    private final EventTimeBuffer<T> buffer;
 
-    GatedBuffer(PolicyGate gate, EventBuffer<T> buffer) {
+    GatedBuffer(PolicyGate gate, EventTimeBuffer<T> buffer) {
         this.gate = gate;
         this.buffer = buffer;
     }
