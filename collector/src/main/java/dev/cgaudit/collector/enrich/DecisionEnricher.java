@@ -134,20 +134,16 @@ public final class DecisionEnricher {
                 : raw.dirfd() == AT_FDCWD ? processes.cwd(raw.writerTgid())
                 : processes.fdPath(raw.writerTgid(), raw.dirfd());
         if (base.isEmpty()) {
-            return CgroupRef.newBuilder().setId(0).setPath(null)
-                    .setPathError("open of '" + raw.path() + "' by pid " + raw.writerTgid()
-                            + ": its working directory or dirfd is gone")
-                    .build();
+            return cgroupRef(0, null, "open of '" + raw.path() + "' by pid " + raw.writerTgid()
+                    + ": its working directory or dirfd is gone");
         }
         Path directory = base.get().resolve(name).normalize().getParent();
         OptionalLong id = directory == null ? OptionalLong.empty() : cgroups.idOf(directory);
         Optional<String> path = directory == null ? Optional.empty() : cgroups.relativePath(directory);
         if (id.isEmpty() || path.isEmpty()) {
-            return CgroupRef.newBuilder().setId(0).setPath(null)
-                    .setPathError("'" + base.get().resolve(name) + "' is not a cgroup on " + cgroups.mount())
-                    .build();
+            return cgroupRef(0, null, "'" + base.get().resolve(name) + "' is not a cgroup on " + cgroups.mount());
         }
-        return CgroupRef.newBuilder().setId(id.getAsLong()).setPath(path.get()).build();
+        return cgroupRef(id.getAsLong(), path.get(), null);
     }
 
     private CgroupRef cgroup(long id) {
