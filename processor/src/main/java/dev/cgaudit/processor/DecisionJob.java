@@ -3,7 +3,6 @@ package dev.cgaudit.processor;
 import dev.cgaudit.processor.functions.DecisionRouter;
 import dev.cgaudit.processor.functions.ModeDowngrades;
 import dev.cgaudit.processor.functions.StatusDetector;
-import dev.cgaudit.processor.functions.WindowDetector;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.StatusEvent;
 import org.apache.flink.configuration.Configuration;
@@ -20,9 +19,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * correlation itself is one piece of code whichever way it runs.
  *
  * <pre>
- *  decisions ─keyBy(node)──▶ route-decisions (DecisionRouter) ─┬─▶ per-decision violations
- *                               ▲ broadcast rules               └─ WINDOWED ─keyBy(rule|node|tgid)─▶ window-detector
- *  rule changes ─broadcast──────┼───────────────────────────────────────────────────────────────────▲
+ *  decisions ─keyBy(node)──▶ route-decisions (DecisionRouter: per-decision rules, windows per subject) ──▶ violations
+ *                               ▲ broadcast rules
+ *  rule changes ─broadcast──────┤
  *                               └──▶ status-detector ◀─keyBy(node)─ collector statuses
  *  rule changes ──▶ mode-downgrades
  * </pre>
@@ -30,7 +29,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class DecisionJob {
 
     public static final String ROUTER_UID = "route-decisions";
-    public static final String WINDOW_UID = "window-detector";
     public static final String STATUS_UID = "status-detector";
     public static final String DOWNGRADE_UID = "mode-downgrades";
 
@@ -63,19 +61,13 @@ public final class DecisionJob {
                 .keyBy(EncodedDecision::node)
                 .connect(broadcastRules)
                 .process(new DecisionRouter(settings, awaitPolicy))
-                .uid(ROUTER_UID).name("route decisions per rule (allowlist, containment, bypass, seq gaps)");
-
-        SingleOutputStreamOperator<PolicyViolation> windows = routed.getSideOutput(JobDescriptors.WINDOWED)
-                .keyBy(RoutedDecision::key)
-                .connect(broadcastRules)
-                .process(new WindowDetector(settings))
-                .uid(WINDOW_UID).name("denial-burst and churn windows per subject");
+                .uid(ROUTER_UID).name("judge decisions per rule (allowlist, containment, bypass, bursts, churn, seq gaps)");
 
         SingleOutputStreamOperator<PolicyViolation> downgrades = rules
                 .flatMap(new ModeDowngrades())
                 .uid(DOWNGRADE_UID).name("mode downgrades");
 
-        DataStream<PolicyViolation> violations = routed.union(windows, downgrades);
+        DataStream<PolicyViolation> violations = routed.union(downgrades);
         if (statuses == null) {
             return violations;
         }

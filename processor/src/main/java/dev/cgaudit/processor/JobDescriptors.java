@@ -1,5 +1,6 @@
 package dev.cgaudit.processor;
 
+import dev.cgaudit.processor.types.CompactStringSerializer;
 import dev.cgaudit.schema.PolicyCommand;
 import dev.cgaudit.schema.StatusEvent;
 import java.util.List;
@@ -16,7 +17,6 @@ public final class JobDescriptors {
     public static final TypeInformation<RuleChange> RULE_CHANGE = TypeInformation.of(RuleChange.class);
     public static final TypeInformation<EncodedDecision> DECISION = TypeInformation.of(EncodedDecision.class);
     public static final TypeInformation<StatusEvent> STATUS = TypeInformation.of(StatusEvent.class);
-    public static final TypeInformation<RoutedDecision> ROUTED = TypeInformation.of(RoutedDecision.class);
 
     /** Broadcast: every accepted version of every rule, by rule id. */
     public static final MapStateDescriptor<String, List<RuleChange>> RULES =
@@ -26,8 +26,6 @@ public final class JobDescriptors {
     public static final MapStateDescriptor<String, Boolean> POLICY_LOADED =
             new MapStateDescriptor<>("policy-loaded", Types.STRING, Types.BOOLEAN);
 
-    /** Decisions that count towards a denial-burst or churn rule, for the window detector. */
-    public static final OutputTag<RoutedDecision> WINDOWED = new OutputTag<>("windowed", ROUTED);
     /** Records of the decisions topic that did not decode. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
     /** Accepted / rejected policy commands, as StatusEvents for cgaudit.status. */
@@ -40,11 +38,9 @@ public final class JobDescriptors {
     public static final MapStateDescriptor<String, SeqMark> ROUTER_SEQ =
             new MapStateDescriptor<>("router-seq", Types.STRING, TypeInformation.of(SeqMark.class));
     public static final ValueStateDescriptor<Long> ROUTER_CLEANUP = new ValueStateDescriptor<>("router-cleanup", Types.LONG);
-
-    // WindowDetector, keyed by rule + subject
-    /** A subject's pending decisions, open window and timer, in one value. */
-    public static final ValueStateDescriptor<SubjectWindow> WINDOW_STATE =
-            new ValueStateDescriptor<>("window-state", TypeInformation.of(SubjectWindow.class));
+    /** The node's open denial-burst / churn windows, by subject (rule id | tgid). */
+    public static final MapStateDescriptor<String, SubjectWindow> ROUTER_WINDOWS =
+            new MapStateDescriptor<>("router-windows", CompactStringSerializer.TYPE, TypeInformation.of(SubjectWindow.class));
 
     // StatusDetector, keyed by node
     public static final MapStateDescriptor<Long, List<StatusEvent>> STATUS_BUFFER =

@@ -6,6 +6,7 @@ import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Mode;
 import dev.cgaudit.schema.Outcome;
 import dev.cgaudit.schema.PolicyViolation;
+import dev.cgaudit.schema.RuleKind;
 import dev.cgaudit.schema.Severity;
 import dev.cgaudit.schema.ViolationKind;
 import java.util.List;
@@ -120,29 +121,40 @@ public final class Violations {
                 .build();
     }
 
-    /** DENIAL_BURST or CHURN: {@code counted} decisions of one subject within the rule's window. */
-    public static PolicyViolation window(List<RoutedDecision> counted) {
-        RoutedDecision first = counted.get(0);
-        RoutedDecision last = counted.get(counted.size() - 1);
-        List<String> ids = counted.stream().map(RoutedDecision::eventId).toList();
-        List<Outcome> outcomes = counted.stream().map(RoutedDecision::outcome).toList();
-        List<String> nodes = counted.stream().map(RoutedDecision::node).distinct().sorted().toList();
-        String what = last.kind() == ViolationKind.DENIAL_BURST ? "DENIED attempts by " : "completed moves of ";
+    /**
+     * DENIAL_BURST or CHURN: {@code counted} decisions of one subject within the window of {@code rule},
+     * the version in force at the last of them.
+     *
+     * @param tgid        the writer's (burst) or target's (churn) tgid on {@code node}
+     * @param subjectComm its comm at the last decision, null when unknown
+     */
+    public static PolicyViolation window(PolicyRule rule, long version, String node, int tgid, String subjectComm,
+                                         List<CountedDecision> counted) {
+        CountedDecision first = counted.get(0);
+        CountedDecision last = counted.get(counted.size() - 1);
+        ViolationKind kind = rule.kind() == RuleKind.DENIAL_BURST ? ViolationKind.DENIAL_BURST : ViolationKind.CHURN;
+        List<String> ids = counted.stream().map(CountedDecision::eventId).toList();
+        List<Outcome> outcomes = counted.stream().map(CountedDecision::outcome).toList();
+        String who = node + "/" + tgid;
+        String subject = kind == ViolationKind.DENIAL_BURST
+                ? "DENIED attempts by writer " + who + " (" + subjectComm + ")"
+                : "completed moves of target " + who + (subjectComm == null ? "" : " (" + subjectComm + ")");
         double seconds = (last.timestampMicros() - first.timestampMicros()) / 1_000_000.0;
+        var threshold = rule.threshold().orElseThrow();
         return PolicyViolation.newBuilder()
-                .setViolationId(ViolationIds.of(last.ruleId(), last.ruleVersion(), last.kind(), ids))
-                .setRuleId(last.ruleId()).setRuleVersion(last.ruleVersion()).setMode(last.mode())
-                .setSeverity(last.severity()).setKind(last.kind()).setSubtree(last.subtree())
+                .setViolationId(ViolationIds.of(rule.id(), version, kind, ids))
+                .setRuleId(rule.id()).setRuleVersion(version).setMode(rule.mode())
+                .setSeverity(rule.severity()).setKind(kind).setSubtree(rule.subtree().path())
                 .setDecisionIds(ids).setOutcomes(outcomes)
                 .setFirstSeen(EventTime.instant(first.timestampMicros()))
                 .setLastSeen(EventTime.instant(last.timestampMicros()))
                 .setCount(counted.size())
-                .setNodes(nodes)
-                .setExplanation("rule " + last.ruleId() + " v" + last.ruleVersion() + " ("
-                        + kindName(last.kind()) + ", " + modeName(last.mode()) + ", subtree " + last.subtree() + "): "
-                        + counted.size() + " " + what + last.subject() + " within "
-                        + String.format(Locale.ROOT, "%.3f", seconds) + " s, threshold " + last.thresholdCount()
-                        + " within " + last.withinMillis() + " ms")
+                .setNodes(List.of(node))
+                .setExplanation("rule " + rule.id() + " v" + version + " ("
+                        + kindName(kind) + ", " + modeName(rule.mode()) + ", subtree " + rule.subtree().path() + "): "
+                        + counted.size() + " " + subject + " within "
+                        + String.format(Locale.ROOT, "%.3f", seconds) + " s, threshold " + threshold.count()
+                        + " within " + threshold.within().toMillis() + " ms")
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.cgaudit.processor;
 
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -8,6 +9,14 @@ import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 public final class HarnessState {
 
     private HarnessState() {
+    }
+
+    /** How many keys hold the keyed state {@code stateName} (in the default namespace). */
+    public static long keysWith(AbstractStreamOperatorTestHarness<?> harness, String stateName) {
+        AbstractStreamOperator<?> operator = (AbstractStreamOperator<?>) harness.getOperator();
+        try (var keys = operator.getKeyedStateBackend().getKeys(stateName, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
     }
 
     public static int keyedEntries(AbstractStreamOperatorTestHarness<?> harness) {

@@ -7,7 +7,7 @@ import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.ProcessorSettings;
-import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.processor.CountedDecision;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.SeqMark;
 import dev.cgaudit.processor.Violations;
@@ -18,7 +18,6 @@ import dev.cgaudit.schema.Mode;
 import dev.cgaudit.schema.Outcome;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.Target;
-import dev.cgaudit.schema.ViolationKind;
 import dev.cgaudit.schema.codec.DecodeException;
 import dev.cgaudit.schema.codec.EventCodec;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -38,8 +38,8 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li>judges allowlist and containment rules on the spot (UNAUTHORIZED_MIGRATION, SUBTREE_ESCAPE,
  *       and ENFORCEMENT_BYPASS when the rule was in enforce mode and the kernel allowed it);</li>
- *   <li>routes decisions that count towards denial-burst / churn rules to their subject
- *       ({@link JobDescriptors#WINDOWED}), keyed rule + node + writer/target tgid;</li>
+ *   <li>counts decisions towards the denial-burst / churn windows of their subject (rule + writer or
+ *       target tgid on this node: {@link SubjectWindows}) and raises DENIAL_BURST and CHURN;</li>
  *   <li>checks the node's seq per boot and raises COLLECTOR_LOSS for a gap.</li>
  * </ul>
  * The broadcast side keeps every accepted rule version (the policy history), so versions apply by
@@ -53,6 +53,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     private final boolean awaitPolicy;
 
     private transient GatedBuffer<EncodedDecision> buffer;
+    private transient SubjectWindows windows;
     private transient EventCodec<AttachDecision> codec;
     private transient MapState<String, SeqMark> seqs;
     private transient ValueState<Long> cleanupAt;
@@ -74,6 +75,8 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
         buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
                 new EventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
                         EncodedDecision.ORDER, EncodedDecision::millis, settings.timerGranularity().toMillis()));
+        windows = new SubjectWindows(getRuntimeContext().getMapState(JobDescriptors.ROUTER_WINDOWS),
+                settings.timerGranularity().toMillis());
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);
         codec = EventCodec.of(AttachDecision.class);
@@ -90,6 +93,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             // dropped; its place in the node's order, and so in windows, may differ from a replay.
             late.inc();
             evaluate(decision, ctx, out);
+            windows.afterLate(ctx.timerService().currentWatermark());
         }
     }
 
@@ -100,6 +104,11 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            windows.afterTimer(timestamp, watermark);
+        } else {
+            windows.afterLate(watermark);
+        }
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup <= watermark) {
             forgetQuietBoots(watermark, ctx);
@@ -109,6 +118,9 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void processBroadcastElement(RuleChange change, Context ctx, Collector<PolicyViolation> out) throws Exception {
         book.apply(change, ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.getBroadcastState(JobDescriptors.RULES));
+        if (change.deleted()) {
+            SubjectWindows.deleteRule(change.ruleId(), ctx);
+        }
     }
 
     private void evaluate(EncodedDecision encoded, ReadOnlyContext ctx, Collector<PolicyViolation> out) throws Exception {
@@ -135,15 +147,19 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
                         out.collect(Violations.bypass(rule, inForce.version(), d, match));
                     }
                 }
-                case DENIAL_BURST -> ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros,
-                        ViolationKind.DENIAL_BURST, d.getWriter().getTgid(), d.getWriter().getComm()));
+                case DENIAL_BURST -> windows.count(rule, inForce.version(), d.getNode(), d.getWriter().getTgid(),
+                        d.getWriter().getComm(), counted(d, micros), ctx.timerService(), out);
                 case CHURN -> {
                     Target t = d.getTarget();
-                    ctx.output(JobDescriptors.WINDOWED, routed(rule, inForce.version(), d, micros, ViolationKind.CHURN,
-                            t.getTgid(), t.getComm()));
+                    windows.count(rule, inForce.version(), d.getNode(), t.getTgid(), t.getComm(), counted(d, micros),
+                            ctx.timerService(), out);
                 }
             }
         }
+    }
+
+    private static CountedDecision counted(AttachDecision d, long micros) {
+        return new CountedDecision(d.getEventId(), micros, d.getOutcome());
     }
 
     /** The one place a decision is decoded after the source checked it. */
@@ -153,14 +169,6 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
         } catch (DecodeException e) {
             throw new IllegalStateException("decision " + encoded.eventId() + " decoded at the source but not here", e);
         }
-    }
-
-    private static RoutedDecision routed(PolicyRule rule, long version, AttachDecision d, long micros, ViolationKind kind,
-                                         int tgid, String subjectComm) {
-        var threshold = rule.threshold().orElseThrow();
-        return new RoutedDecision(RoutedDecision.key(rule.id(), d.getNode(), tgid), version, rule.mode(),
-                rule.severity(), kind, rule.subtree().path(), threshold.count(), threshold.within().toMillis(),
-                subjectComm, d.getEventId(), micros, d.getOutcome());
     }
 
     /** Gaps only: the first seq seen of a boot is its baseline (a replay may start mid-boot). */

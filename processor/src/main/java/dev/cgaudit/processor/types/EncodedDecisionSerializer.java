@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Writes an {@link EncodedDecision} as its routing fields and its message bytes. Copies are the
@@ -33,11 +32,11 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
 
     @Override
     public void serialize(EncodedDecision d, DataOutputView out) throws IOException {
-        StringValue.writeString(d.node(), out);
+        CompactStrings.write(d.node(), out);
         out.writeLong(d.timestampMicros());
-        StringValue.writeString(d.bootId(), out);
+        CompactStrings.write(d.bootId(), out);
         out.writeLong(d.seq());
-        StringValue.writeString(d.eventId(), out);
+        CompactStrings.write(d.eventId(), out);
         byte[] message = d.message();
         out.writeInt(message.length);
         out.write(message);
@@ -45,11 +44,11 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
 
     @Override
     public EncodedDecision deserialize(DataInputView in) throws IOException {
-        String node = StringValue.readString(in);
+        String node = CompactStrings.read(in);
         long timestampMicros = in.readLong();
-        String bootId = StringValue.readString(in);
+        String bootId = CompactStrings.read(in);
         long seq = in.readLong();
-        String eventId = StringValue.readString(in);
+        String eventId = CompactStrings.read(in);
         byte[] message = new byte[in.readInt()];
         in.readFully(message);
         return new EncodedDecision(node, timestampMicros, bootId, seq, eventId, message);
@@ -57,11 +56,11 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
 
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
-        StringValue.copyString(source, target);
+        CompactStrings.copy(source, target);
         target.writeLong(source.readLong());
-        StringValue.copyString(source, target);
+        CompactStrings.copy(source, target);
         target.writeLong(source.readLong());
-        StringValue.copyString(source, target);
+        CompactStrings.copy(source, target);
         byte[] message = new byte[source.readInt()];
         source.readFully(message);
         target.writeInt(message.length);

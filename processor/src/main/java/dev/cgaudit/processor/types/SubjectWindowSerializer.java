@@ -1,7 +1,8 @@
 package dev.cgaudit.processor.types;
 
-import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.processor.CountedDecision;
 import dev.cgaudit.processor.SubjectWindow;
+import dev.cgaudit.schema.Outcome;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -14,15 +15,17 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes a {@link SubjectWindow}: pending and counted decisions (a count, then each with
- * {@link RoutedDecisionSerializer}), expiry and timer. Copies are the instance (immutable). Part of
- * savepoints (window state): the format changes only with a new snapshot version.
+ * Writes a {@link SubjectWindow}: the number of counted decisions, each as event id, timestamp and
+ * outcome (its symbol's position), then the expiry. Copies are the instance (immutable). Part of
+ * savepoints (the router's window state): the format changes only with a new snapshot version.
  */
 public final class SubjectWindowSerializer extends ImmutableTypeSerializer<SubjectWindow> {
 
     private static final long serialVersionUID = 1L;
 
     public static final SubjectWindowSerializer INSTANCE = new SubjectWindowSerializer();
+
+    private static final Outcome[] OUTCOMES = Outcome.values();
 
     /** Picked up through {@code @TypeInfo} on {@link SubjectWindow}. */
     public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<SubjectWindow> {
@@ -34,31 +37,26 @@ public final class SubjectWindowSerializer extends ImmutableTypeSerializer<Subje
 
     @Override
     public void serialize(SubjectWindow w, DataOutputView out) throws IOException {
-        writeList(w.pending(), out);
-        writeList(w.counted(), out);
+        out.writeInt(w.counted().size());
+        for (CountedDecision c : w.counted()) {
+            CompactStrings.write(c.eventId(), out);
+            out.writeLong(c.timestampMicros());
+            out.writeByte(c.outcome() == null ? -1 : c.outcome().ordinal());
+        }
         out.writeLong(w.expiresAt());
-        out.writeLong(w.timer());
     }
 
     @Override
     public SubjectWindow deserialize(DataInputView in) throws IOException {
-        return new SubjectWindow(readList(in), readList(in), in.readLong(), in.readLong());
-    }
-
-    private static void writeList(List<RoutedDecision> decisions, DataOutputView out) throws IOException {
-        out.writeInt(decisions.size());
-        for (RoutedDecision r : decisions) {
-            RoutedDecisionSerializer.INSTANCE.serialize(r, out);
-        }
-    }
-
-    private static List<RoutedDecision> readList(DataInputView in) throws IOException {
         int size = in.readInt();
-        List<RoutedDecision> decisions = new ArrayList<>(size);
+        List<CountedDecision> counted = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            decisions.add(RoutedDecisionSerializer.INSTANCE.deserialize(in));
+            String eventId = CompactStrings.read(in);
+            long micros = in.readLong();
+            byte outcome = in.readByte();
+            counted.add(new CountedDecision(eventId, micros, outcome < 0 ? null : OUTCOMES[outcome]));
         }
-        return decisions;
+        return new SubjectWindow(counted, in.readLong());
     }
 
     @Override
@@ -66,7 +64,7 @@ public final class SubjectWindowSerializer extends ImmutableTypeSerializer<Subje
         return new Snapshot();
     }
 
-    /** Version 1: the format above. */
+    /** The format above. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<SubjectWindow> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -10,13 +10,10 @@ import dev.cgaudit.processor.DecisionRecord;
 import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
-import dev.cgaudit.processor.RoutedDecision;
+import dev.cgaudit.processor.CountedDecision;
 import dev.cgaudit.processor.SubjectWindow;
 import dev.cgaudit.schema.AttachDecision;
-import dev.cgaudit.schema.Mode;
 import dev.cgaudit.schema.Outcome;
-import dev.cgaudit.schema.Severity;
-import dev.cgaudit.schema.ViolationKind;
 import dev.cgaudit.schema.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +39,13 @@ class JobTypesTest {
     static final EventCodec<AttachDecision> CODEC = EventCodec.of(AttachDecision.class);
 
     @Test
-    void decisions_and_routed_decisions_have_their_own_serializers() {
+    void decisions_and_windows_have_their_own_serializers() {
         assertThat(TypeInformation.of(EncodedDecision.class)).isInstanceOf(SerializerTypeInfo.class);
-        assertThat(TypeInformation.of(RoutedDecision.class)).isInstanceOf(SerializerTypeInfo.class);
         assertThat(JobDescriptors.DECISION.createSerializer(new SerializerConfigImpl()))
                 .isInstanceOf(EncodedDecisionSerializer.class);
-        assertThat(JobDescriptors.ROUTED.createSerializer(new SerializerConfigImpl()))
-                .isInstanceOf(RoutedDecisionSerializer.class);
+        assertThat(TypeInformation.of(SubjectWindow.class)).isInstanceOf(SerializerTypeInfo.class);
+        assertThat(TypeInformation.of(SubjectWindow.class).createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(SubjectWindowSerializer.class);
     }
 
     @Test
@@ -57,7 +54,7 @@ class JobTypesTest {
         ((SerializerConfigImpl) job.getSerializerConfig()).setGenericTypes(false);
         SerializerConfig noGenerics = job.getSerializerConfig();
         List<TypeInformation<?>> types = new ArrayList<>(List.of(JobDescriptors.RULE_CHANGE, JobDescriptors.DECISION,
-                JobDescriptors.STATUS, JobDescriptors.ROUTED, TypeInformation.of(SubjectWindow.class), TypeInformation.of(DecisionRecord.class),
+                JobDescriptors.STATUS, TypeInformation.of(SubjectWindow.class), TypeInformation.of(DecisionRecord.class),
                 TypeInformation.of(DeadLetter.class)));
         for (StateDescriptor<?, ?> d : descriptors()) {
             d.initializeSerializerUnlessSet(job);
@@ -83,30 +80,23 @@ class JobTypesTest {
     }
 
     @Test
-    void a_routed_decision_round_trips_with_and_without_a_mode() throws Exception {
-        for (Mode mode : new Mode[] {Mode.ENFORCE, null}) {
-            RoutedDecision r = new RoutedDecision(RoutedDecision.key("probing", "node|a", 5000), 3, mode,
-                    Severity.MEDIUM, ViolationKind.DENIAL_BURST, "/", 5, 10_000, mode == null ? null : "bash",
-                    "node|a/boot/1", 42, Outcome.DENIED);
-            assertThat(roundTrip(RoutedDecisionSerializer.INSTANCE, r)).isEqualTo(r);
-            assertThat(r.ruleId()).isEqualTo("probing");
-            assertThat(r.node()).as("a node name may hold the separator").isEqualTo("node|a");
-            assertThat(r.subject()).isEqualTo("writer node|a/5000 (" + (mode == null ? null : "bash") + ")");
-            assertThat(RoutedDecisionSerializer.INSTANCE.copy(r)).isSameAs(r);
+    void a_subject_window_round_trips_and_is_never_copied() throws Exception {
+        CountedDecision first = new CountedDecision("node-a/boot/1", 42, Outcome.DENIED);
+        CountedDecision second = new CountedDecision("node-a/boot/2", 43, null);
+        for (SubjectWindow w : List.of(new SubjectWindow(List.of(first), 10_099),
+                new SubjectWindow(List.of(first, second), Long.MAX_VALUE))) {
+            assertThat(roundTrip(SubjectWindowSerializer.INSTANCE, w)).isEqualTo(w).isNotSameAs(w);
+            assertThat(SubjectWindowSerializer.INSTANCE.copy(w)).isSameAs(w);
         }
     }
 
     @Test
-    void a_subject_window_round_trips_and_is_never_copied() throws Exception {
-        RoutedDecision r = new RoutedDecision(RoutedDecision.key("probing", "node-a", 5000), 3, Mode.AUDIT,
-                Severity.MEDIUM, ViolationKind.DENIAL_BURST, "/", 5, 10_000, "bash", "node-a/boot/1", 42, Outcome.DENIED);
-        RoutedDecision later = new RoutedDecision(r.key(), 3, Mode.AUDIT, Severity.MEDIUM, ViolationKind.DENIAL_BURST,
-                "/", 5, 10_000, "bash", "node-a/boot/2", 43, Outcome.DENIED);
-        for (SubjectWindow w : List.of(SubjectWindow.EMPTY, new SubjectWindow(List.of(later), List.of(r), 10_099, 99))) {
-            assertThat(roundTrip(SubjectWindowSerializer.INSTANCE, w)).isEqualTo(w);
-            assertThat(SubjectWindowSerializer.INSTANCE.copy(w)).isSameAs(w);
+    void compact_strings_round_trip_whatever_their_characters() throws Exception {
+        for (String s : List.of("", "churn-0|10234", "nöde-ä/😀", "x".repeat(70_000))) {
+            assertThat(roundTrip(CompactStringSerializer.INSTANCE, s)).isEqualTo(s);
         }
-        assertThat(TypeInformation.of(SubjectWindow.class)).isInstanceOf(SerializerTypeInfo.class);
+        JobDescriptors.ROUTER_WINDOWS.initializeSerializerUnlessSet(new ExecutionConfig());
+        assertThat(JobDescriptors.ROUTER_WINDOWS.getKeySerializer()).isInstanceOf(CompactStringSerializer.class);
     }
 
     static <T> T roundTrip(TypeSerializer<T> s, T value) throws Exception {
