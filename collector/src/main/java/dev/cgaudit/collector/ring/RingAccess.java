@@ -75,6 +75,14 @@ final class RingAccess {
         return UNSAFE.getIntVolatile(null, data + (position & mask));
     }
 
+    /**
+     * The same load at a ring offset held in an int ({@code position} modulo 2^31 or less; the
+     * ring is at most 2^30 bytes), masked here like every header address.
+     */
+    static int headerWord(long data, int mask, int offset) {
+        return UNSAFE.getIntVolatile(null, data + (offset & mask));
+    }
+
     /** Orders the consumer store before the next producer load (see RingBufferReader). */
     void fullFence() {
         UNSAFE.fullFence();

@@ -158,32 +158,41 @@ public final class RingBufferReader {
      * within {@code prod - cons <= mask} (checked per pass), {@code length + 8 < size}, and since
      * the header is in the first copy of the data area, the payload lies inside the double mapping.
      */
-    private long handOver(long cons, final long prod, final long publishAt) {
+    private long handOver(final long cons, final long prod, final long publishAt) {
         final RingRecord r = record;
         final RecordHandler h = handler;
         final long data = access.data;
-        final long mask = access.mask;
+        // Ints: the ring is at most 2^30 bytes (RingLayout.checkSize), both budgets are within a
+        // ring (prod - cons <= mask, checked per pass; publishAt - cons <= size), and the offset
+        // starts below the ring size and grows by at most `available`, so nothing overflows.
+        final int mask = (int) access.mask;
+        // Each record's header is found from the one before: that chain of dependent loads sets
+        // the pace once the payload reads are few (256-byte records). It is kept to the header
+        // load and four ALU operations (span, offset, mask, address), as short as libbpf's: the
+        // position is not carried in the loop but given back as prod - available, and the span is
+        // computed from the raw header word, which the flag test below makes exact for every
+        // record that is handed over (the earlier long-position loop had three more steps and
+        // spilled the mask and data address to the stack; BENCHMARKS.md "Ring reader").
+        int offset = (int) cons & mask;
         // The two bounds as byte budgets that shrink by each record's span: a subtraction and a
-        // sign test per record instead of comparing positions by difference. Ints: both are
-        // within a ring (prod - cons <= mask, checked per pass), and a long compare at the loop's
-        // end kept a dead three-way compare alive for the safepoint there.
+        // sign test per record instead of comparing positions by difference.
         int available = (int) (prod - cons);
         int beforePublishing = (int) (publishAt - cons);
         long handed = 0;
         try {
             do {
-                int word = RingAccess.headerWord(data, mask, cons);
-                int length = word & LENGTH_MASK;
-                int span = (length + HEADER_SIZE + 7) & ~7; // length < 2^30: no overflow
+                int word = RingAccess.headerWord(data, mask, offset);
+                int span = (word + HEADER_SIZE + 7) & ~7; // meaningless if a flag is set: not used then
                 // also how the loop ends at the producer position: whatever stale header lies
                 // there, a record starting at prod cannot end at or before it
                 if (((word & ~LENGTH_MASK) != 0) | (span > available)) {
                     break;
                 }
-                r.point(data + (cons & mask) + HEADER_SIZE, length);
+                // no flag set: the word is the length
+                r.point(data + (offset & mask) + HEADER_SIZE, word);
                 // passed and counted before the handler runs: a record whose handler throws is
                 // consumed all the same
-                cons += span;
+                offset += span;
                 available -= span;
                 beforePublishing -= span;
                 handed++;
@@ -193,7 +202,7 @@ public final class RingBufferReader {
             failed(e);
         }
         delivered += handed;
-        return cons;
+        return prod - available;
     }
 
     /**
