@@ -3,6 +3,7 @@ package dev.cgaudit.processor;
 import dev.cgaudit.processor.functions.DecisionRouter;
 import dev.cgaudit.processor.functions.ModeDowngrades;
 import dev.cgaudit.processor.functions.StatusDetector;
+import dev.cgaudit.processor.types.ViolationSerializer;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.StatusEvent;
 import org.apache.flink.configuration.Configuration;
@@ -60,11 +61,11 @@ public final class DecisionJob {
         SingleOutputStreamOperator<PolicyViolation> routed = decisions
                 .keyBy(EncodedDecision::node)
                 .connect(broadcastRules)
-                .process(new DecisionRouter(settings, awaitPolicy))
+                .process(new DecisionRouter(settings, awaitPolicy), ViolationSerializer.TYPE)
                 .uid(ROUTER_UID).name("judge decisions per rule (allowlist, containment, bypass, bursts, churn, seq gaps)");
 
         SingleOutputStreamOperator<PolicyViolation> downgrades = rules
-                .flatMap(new ModeDowngrades())
+                .flatMap(new ModeDowngrades(), ViolationSerializer.TYPE)
                 .uid(DOWNGRADE_UID).name("mode downgrades");
 
         DataStream<PolicyViolation> violations = routed.union(downgrades);
@@ -74,7 +75,7 @@ public final class DecisionJob {
         SingleOutputStreamOperator<PolicyViolation> statusFindings = statuses
                 .keyBy(StatusEvent::getNode)
                 .connect(broadcastRules)
-                .process(new StatusDetector(settings, awaitPolicy))
+                .process(new StatusDetector(settings, awaitPolicy), ViolationSerializer.TYPE)
                 .uid(STATUS_UID).name("collector loss and degraded enforcement from statuses");
         return violations.union(statusFindings);
     }

@@ -5,15 +5,18 @@ import static dev.cgaudit.processor.Moves.byShell;
 import static dev.cgaudit.processor.Moves.move;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cgaudit.processor.CountedDecision;
 import dev.cgaudit.processor.DeadLetter;
 import dev.cgaudit.processor.DecisionRecord;
 import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
-import dev.cgaudit.processor.CountedDecision;
+import dev.cgaudit.processor.Rules;
 import dev.cgaudit.processor.SubjectWindow;
+import dev.cgaudit.processor.Violations;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Outcome;
+import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +100,17 @@ class JobTypesTest {
         }
         JobDescriptors.ROUTER_WINDOWS.initializeSerializerUnlessSet(new ExecutionConfig());
         assertThat(JobDescriptors.ROUTER_WINDOWS.getKeySerializer()).isInstanceOf(CompactStringSerializer.class);
+    }
+
+    @Test
+    void violations_travel_as_their_message_and_every_violation_stream_has_that_type() throws Exception {
+        PolicyViolation v = Violations.window(Rules.probing(), 3, "node-a", 5000, "bash",
+                List.of(new CountedDecision("node-a/boot/1", 42, Outcome.DENIED), new CountedDecision("node-a/boot/2", 43, Outcome.DENIED)));
+        ViolationSerializer s = new ViolationSerializer();
+        assertThat(roundTrip(s, v)).isEqualTo(v).isNotSameAs(v);
+        assertThat(s.copy(v)).isEqualTo(v).isNotSameAs(v);
+        assertThat(ViolationSerializer.TYPE.createSerializer(new SerializerConfigImpl())).isInstanceOf(ViolationSerializer.class)
+                .isNotSameAs(ViolationSerializer.TYPE.createSerializer(new SerializerConfigImpl()));
     }
 
     static <T> T roundTrip(TypeSerializer<T> s, T value) throws Exception {
