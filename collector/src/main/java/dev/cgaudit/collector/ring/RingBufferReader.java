@@ -31,6 +31,8 @@ public final class RingBufferReader {
     public static final int PUBLISH_PER_RECORD = 0;
 
     private static final int KEPT_ERRORS = 8;
+    /** More records than one {@link #handOver} can see: 2^30-byte ring / 8-byte minimum span. */
+    private static final int MAX_RECORDS_PER_CALL = 1 << 27;
 
     private final RingMemory ring;
     private final RecordHandler handler;
@@ -178,7 +180,7 @@ public final class RingBufferReader {
         // sign test per record instead of comparing positions by difference.
         int available = (int) (prod - cons);
         int beforePublishing = (int) (publishAt - cons);
-        long handed = 0;
+        int handed = 0;
         try {
             do {
                 int word = RingAccess.headerWord(data, mask, offset);
@@ -197,7 +199,11 @@ public final class RingBufferReader {
                 beforePublishing -= span;
                 handed++;
                 h.onRecord(r);
-            } while (beforePublishing > 0);
+                // The record bound never ends the loop (each record takes at least 8 bytes of a
+                // ring of at most 2^30, so a call hands over fewer than 2^27): it makes this a
+                // counted loop, which C2 strip-mines, polling for safepoints once per 1000 records
+                // instead of on every one. About 4% at 256 B (BENCHMARKS.md "Ring reader").
+            } while ((beforePublishing > 0) && (handed < MAX_RECORDS_PER_CALL));
         } catch (Exception e) {
             failed(e);
         }
