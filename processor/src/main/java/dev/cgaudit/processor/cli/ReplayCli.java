@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,8 +117,7 @@ public final class ReplayCli implements Callable<Integer> {
             List<RuleChange> rules = policy(servers, err);
             ReplayInput replayInput = input(servers);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(parallelism);
+            StreamExecutionEnvironment env = ReplayJob.environment(parallelism, new Configuration());
             List<PolicyViolation> violations;
             try {
                 violations = ReplayJob.run(env, replayInput, rules, range, ProcessorSettings.DEFAULTS);

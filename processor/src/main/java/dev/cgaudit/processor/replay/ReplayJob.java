@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -48,6 +50,21 @@ public final class ReplayJob {
     }
 
     private ReplayJob() {
+    }
+
+    /**
+     * Where a replay runs: this JVM's MiniCluster (or the context's environment when submitted to a
+     * cluster), with {@code config} on top. Shuffle data is not compressed: in a local replay it never
+     * leaves the machine, and LZ4 on BATCH's blocking shuffle was about a tenth of the router's time.
+     */
+    public static StreamExecutionEnvironment environment(int parallelism, Configuration config) {
+        Configuration withDefaults = new Configuration();
+        withDefaults.set(NettyShuffleEnvironmentOptions.SHUFFLE_COMPRESSION_CODEC,
+                NettyShuffleEnvironmentOptions.CompressionCodec.NONE);
+        withDefaults.addAll(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(withDefaults);
+        env.setParallelism(parallelism);
+        return env;
     }
 
     /** Runs the replay to the end and returns the violations ordered by first seen, then id. */

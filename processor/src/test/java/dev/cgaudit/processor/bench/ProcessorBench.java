@@ -114,12 +114,12 @@ public final class ProcessorBench {
             Configuration batch = new Configuration();
             // BATCH sorts each keyed input in managed memory; the MiniCluster's default makes it spill to disk.
             batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
-            ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
+            ReplayJob.run(ReplayJob.environment(2, batch),
                     new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
                     SETTINGS);   // warms up the JIT; its own MiniCluster
             long replayStart = System.nanoTime();
             long replayCpuStart = processCpuNanos();
-            List<PolicyViolation> replayed = ReplayJob.run(StreamExecutionEnvironment.createLocalEnvironment(2, batch),
+            List<PolicyViolation> replayed = ReplayJob.run(ReplayJob.environment(2, batch),
                     new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, SETTINGS);
             double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
             double replayCpu = (processCpuNanos() - replayCpuStart) / 1e9;
