@@ -5,10 +5,5 @@
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 OUT_FILE [DECISIONS]" >&2; exit 2; }
 out=$(realpath -m "$1")
-cd "$(dirname "$0")/../.."
-mvn -q -pl processor -am -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-cp="processor/target/test-classes:processor/target/classes:$(cat processor/target/bench-classpath.txt)"
-exec java @deploy/src/main/dist/conf/jvm-java17.args -Xmx6g \
-  -Dlog4j2.configurationFile=processor/bench/log4j2-bench.xml \
-  -cp "$cp" dev.cgaudit.processor.bench.ViolationDump "$out" "${2:-200000}"
+source "$(dirname "$0")/bench-lib.sh"
+bench_main 6g dev.cgaudit.processor.bench.ViolationDump "$out" "${2:-200000}"

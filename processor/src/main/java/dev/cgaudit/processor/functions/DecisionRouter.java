@@ -93,7 +93,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             // dropped; its place in the node's order, and so in windows, may differ from a replay.
             late.inc();
             evaluate(decision, ctx, out);
-            windows.afterLate(ctx.timerService().currentWatermark());
+            windows.afterUntimedCount(ctx.timerService().currentWatermark());
         }
     }
 
@@ -107,7 +107,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             windows.afterTimer(timestamp, watermark);
         } else {
-            windows.afterLate(watermark);
+            windows.afterUntimedCount(watermark);
         }
         Long cleanup = cleanupAt.value();
         if (cleanup != null && cleanup <= watermark) {

@@ -102,8 +102,11 @@ final class SubjectWindows {
         }
     }
 
-    /** After a decision counted outside a timer (a late one): sweeps if a window was counted expired. */
-    void afterLate(long watermark) throws Exception {
+    /**
+     * After decisions counted outside an event-time timer (a late decision, or a release on the
+     * policy gate's processing-time timer): sweeps if a window was counted expired.
+     */
+    void afterUntimedCount(long watermark) throws Exception {
         if (sweepNow) {
             sweep(watermark);
         }
