@@ -1,0 +1,115 @@
+package dev.cgaudit.processor.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU of this JVM by kind of thread, from {@code /proc/self/task/<tid>/stat}. The JIT compilers and
+ * the garbage collector run on threads of their own that {@code ThreadMXBean} does not show, and
+ * both are part of the bench's "CPU s"; the job's router and decision source threads are what a
+ * change to the job's code moves, and on this shared 2-core machine their own CPU time is steadier
+ * than the process total. A snapshot; subtract two for an interval. Threads that ended between two
+ * snapshots (the JVM stops idle compiler threads) are missing from their kind but not from the
+ * process total, so the shares are lower bounds. Empty where there is no /proc.
+ */
+record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKind) {
+
+    /** Kinds by the start of the thread's name as the kernel keeps it (15 characters). */
+    private static final Map<String, String[]> KINDS = kinds();
+    /** USER_HZ: the unit of /proc's CPU times on Linux. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    private static Map<String, String[]> kinds() {
+        Map<String, String[]> kinds = new LinkedHashMap<>();
+        kinds.put("JIT", new String[] {"C1 Compiler", "C2 Compiler"});
+        kinds.put("GC", new String[] {"GC Thread", "G1 "});
+        kinds.put("router", new String[] {"judge decision"});
+        kinds.put("source", new String[] {"Source: decisio"});
+        return kinds;
+    }
+
+    static JvmCpuShares now() {
+        Path self = Path.of("/proc/self");
+        Map<String, Map<String, Long>> byKind = new HashMap<>();
+        KINDS.keySet().forEach(k -> byKind.put(k, new HashMap<>()));
+        if (!Files.isDirectory(self.resolve("task"))) {
+            return new JvmCpuShares(0, byKind);
+        }
+        try (Stream<Path> tasks = Files.list(self.resolve("task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String name;
+                long ticks;
+                try {
+                    name = Files.readString(task.resolve("comm")).strip();
+                    ticks = ticks(Files.readString(task.resolve("stat")));
+                } catch (IOException gone) {
+                    continue;   // the thread ended while we looked
+                }
+                String kind = kindOf(name);
+                if (kind != null) {
+                    byKind.get(kind).put(task.getFileName().toString(), ticks);
+                }
+            }
+            return new JvmCpuShares(ticks(Files.readString(self.resolve("stat"))), byKind);
+        } catch (IOException e) {
+            return new JvmCpuShares(0, byKind);
+        }
+    }
+
+    private static String kindOf(String threadName) {
+        for (Map.Entry<String, String[]> kind : KINDS.entrySet()) {
+            for (String prefix : kind.getValue()) {
+                if (threadName.startsWith(prefix)) {
+                    return kind.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The interval from {@code start}: per thread, what it used since then (all of it if it started since). */
+    JvmCpuShares since(JvmCpuShares start) {
+        Map<String, Map<String, Long>> d = new HashMap<>();
+        ticksByKind.forEach((kind, now) -> {
+            Map<String, Long> before = start.ticksByKind.getOrDefault(kind, Map.of());
+            Map<String, Long> delta = new HashMap<>();
+            now.forEach((tid, ticks) -> delta.put(tid, ticks - before.getOrDefault(tid, 0L)));
+            d.put(kind, delta);
+        });
+        return new JvmCpuShares(processTicks - start.processTicks, d);
+    }
+
+    double share(String kind) {
+        return processTicks == 0 ? Double.NaN : (double) ticksOf(kind) / processTicks;
+    }
+
+    /** CPU seconds of one kind of thread. */
+    double seconds(String kind) {
+        return ticksOf(kind) / TICKS_PER_SECOND;
+    }
+
+    private long ticksOf(String kind) {
+        return ticksByKind.getOrDefault(kind, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** "JIT 12%, GC 8%, router 21.3 µs, source 5.0 µs" (µs of CPU per decision), or "" without /proc. */
+    String describe(long decisions) {
+        if (processTicks == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "JIT %.0f%%, GC %.0f%%, router %.1f µs, source %.1f µs", 100 * share("JIT"),
+                100 * share("GC"), 1e6 * seconds("router") / decisions, 1e6 * seconds("source") / decisions);
+    }
+
+    /** utime + stime (fields 14 and 15); the name in parentheses may hold spaces, so count after it. */
+    private static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
