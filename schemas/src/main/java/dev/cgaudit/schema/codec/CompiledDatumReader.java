@@ -6,9 +6,6 @@ import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +18,6 @@ import org.apache.avro.Conversion;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
-import org.apache.avro.SystemLimitException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
@@ -38,14 +34,15 @@ import org.apache.avro.specific.SpecificData;
  * walks see the same varints except where the skip walk is laxer: it takes any enum ordinal,
  * treats a negative string or bytes length as zero, ignores Avro's size limits, and jumps over a
  * negative-count array or map block by its byte size instead of reading its items. So this reader
- * fails at once where the skip walk would ({@link Malformed}), but only notes a failure the read
- * alone would find ({@link Input#readFailure}) and carries on the way the skip walk does, so that
- * trailing bytes still win. A negative-count block whose items do not fill exactly its byte size
+ * fails at once where the skip walk would ({@link BodyInput.Malformed}), but only notes a failure
+ * the read alone would find ({@link BodyInput#failRead}) and carries on the way the skip walk
+ * does, so that trailing bytes still win. A negative-count block whose items do not fill exactly its byte size
  * sends the walks to different places; that message is left to the old path ({@link Undecided}).
  *
- * <p>{@link #compile} returns empty for a shape it does not compile (unions other than null plus
- * one type, fixed, arrays or maps of items that can take no bytes, recursive records), and the
- * codec keeps Avro's reader for that type.
+ * <p>It compiles what our schemas use: records, null-or-X unions, strings, bytes, ints, longs,
+ * booleans, enums, arrays, maps, logical types with a conversion in the model. {@link #compile}
+ * returns empty for any other shape (other unions, float, double, fixed, a bare null, arrays or
+ * maps of items that can take no bytes, recursive records), and the codec keeps Avro's reader.
  */
 final class CompiledDatumReader {
 
@@ -56,16 +53,9 @@ final class CompiledDatumReader {
         }
     }
 
-    /** The skip walk of the old path would fail here. Thrown often by hostile input: no stack trace. */
-    private static final class Malformed extends Exception {
-        Malformed(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     @FunctionalInterface
     private interface Node {
-        Object read(Input in) throws Malformed, Undecided;
+        Object read(BodyInput in) throws BodyInput.Malformed, Undecided;
     }
 
     private final Node root;
@@ -88,19 +78,19 @@ final class CompiledDatumReader {
 
     /** Decodes {@code message[offset..]}, which must hold exactly one datum. */
     Object read(byte[] message, int offset) throws DecodeException, Undecided {
-        Input in = new Input(message, offset);
+        BodyInput in = new BodyInput(message, offset);
         Object datum;
         try {
             datum = root.read(in);
-        } catch (Malformed e) {
+        } catch (BodyInput.Malformed e) {
             throw malformed(message, offset, e.getMessage());
         }
         if (in.pos != message.length) {
             throw new DecodeException(Reason.TRAILING_BYTES, "bytes left after a whole "
                     + name + " was read from " + message.length + " bytes");
         }
-        if (in.readFailure != null) {
-            throw malformed(message, offset, in.readFailure);
+        if (in.readFailed()) {
+            throw malformed(message, offset, in.readFailure());
         }
         return datum;
     }
@@ -145,17 +135,11 @@ final class CompiledDatumReader {
                 return (in) -> in.readInt(where);
             case BOOLEAN:
                 return (in) -> in.readBoolean(where);
-            case DOUBLE:
-                return (in) -> Double.longBitsToDouble(in.readFixedLong(8, where));
-            case FLOAT:
-                return (in) -> Float.intBitsToFloat((int) in.readFixedLong(4, where));
-            case NULL:
-                return (in) -> null;
             case ENUM:
                 return enumeration(schema, model, where);
             case ARRAY: {
                 Node item = node(schema.getElementType(), model, where + "[]", building);
-                return new Blocks(where, minimumSize(schema.getElementType(), where),
+                return new BlockReader(where, minimumSize(schema.getElementType(), where),
                         // the classes Avro's fast reader makes: the same iteration order, toString, equals
                         count -> new GenericData.Array<>(count, schema), (in, into) -> {
                             Object value = item.read(in);
@@ -168,9 +152,10 @@ final class CompiledDatumReader {
             }
             case MAP: {
                 Node value = node(schema.getValueType(), model, where + "{}", building);
-                return new Blocks(where, 1 + minimumSize(schema.getValueType(), where),
+                String keyWhere = where + "{key}";
+                return new BlockReader(where, 1 + minimumSize(schema.getValueType(), where),
                         count -> new HashMap<>(), (in, into) -> {
-                            String key = in.readString(where + "{key}");
+                            String key = in.readString(keyWhere);
                             Object v = value.read(in);
                             if (into != null) {
                                 @SuppressWarnings("unchecked")
@@ -226,7 +211,7 @@ final class CompiledDatumReader {
                 return null;
             }
             // The skip walk looks the branch up too, and fails.
-            throw new Malformed(where + ": union branch " + index + " of 2");
+            throw new BodyInput.Malformed(where + ": union branch " + index + " of 2");
         };
     }
 
@@ -279,12 +264,6 @@ final class CompiledDatumReader {
         switch (schema.getType()) {
             case NULL:
                 return 0;
-            case FLOAT:
-                return 4;
-            case DOUBLE:
-                return 8;
-            case FIXED:
-                return schema.getFixedSize();
             case RECORD: {
                 int sum = 0;
                 for (Schema.Field field : schema.getFields()) {
@@ -293,226 +272,7 @@ final class CompiledDatumReader {
                 return sum;
             }
             default:
-                return 1;   // a varint: a value, a length, a count or a branch index
-        }
-    }
-
-    /**
-     * The blocks of an array or a map: a count, items, and again until a count of zero. A negative
-     * count is followed by the block's size in bytes, which the skip walk jumps over and the read
-     * ignores.
-     */
-    private static final class Blocks {
-
-        @FunctionalInterface
-        interface Container {
-            Object create(int capacity);
-        }
-
-        @FunctionalInterface
-        interface Item {
-            /** Reads one item and adds it to {@code into}, unless that is null (the read has failed). */
-            void read(Input in, Object into) throws Malformed, Undecided;
-        }
-
-        private final String where;
-        private final int itemSize;
-        private final Container container;
-        private final Item item;
-
-        Blocks(String where, int itemSize, Container container, Item item) {
-            this.where = where;
-            this.itemSize = itemSize;
-            this.container = container;
-            this.item = item;
-        }
-
-        Object read(Input in) throws Malformed, Undecided {
-            Object result = null;
-            long total = 0;
-            for (long count = in.readLong(where); count != 0; count = in.readLong(where)) {
-                long byteSize = count < 0 ? in.readLong(where) : -1;
-                long items = count < 0 ? -count : count;   // Long.MIN_VALUE stays negative, as in Avro
-                if (count < 0 && byteSize > in.left()) {
-                    throw new Malformed(where + ": block of " + byteSize + " bytes, " + in.left() + " left");
-                }
-                if (in.readFailure == null) {
-                    try {
-                        total = SystemLimitException.checkMaxCollectionLength(total, items);
-                    } catch (RuntimeException e) {
-                        in.failRead(where + ": " + e.getMessage());
-                    }
-                }
-                if (count > 0) {
-                    if (items > in.left() / itemSize) {
-                        // Each item takes at least itemSize bytes: the skip walk would run out.
-                        throw new Malformed(where + ": block of " + items + " items, " + in.left() + " bytes left");
-                    }
-                    result = readItems(in, result, items);
-                } else {
-                    result = readSizedBlock(in, result, items, byteSize);
-                }
-            }
-            return result != null ? result : in.readFailure == null ? container.create(0) : null;
-        }
-
-        private Object readItems(Input in, Object result, long items) throws Malformed, Undecided {
-            if (result == null && in.readFailure == null) {
-                result = container.create((int) items);   // bounded by the bytes left
-            }
-            for (long i = 0; i < items; i++) {
-                item.read(in, in.readFailure == null ? result : null);
-            }
-            return result;
-        }
-
-        /** A block with a negative count: read its items where both walks agree on its end. */
-        private Object readSizedBlock(Input in, Object result, long items, long byteSize)
-                throws Malformed, Undecided {
-            int start = in.pos;
-            int end = start + (int) Math.max(0, byteSize);   // the skip walk's next position
-            if (in.readFailure != null) {
-                in.pos = end;
-                return result;
-            }
-            if (items > in.left() / itemSize) {
-                in.failRead(where + ": block of " + items + " items, " + in.left() + " bytes left");
-                in.pos = end;
-                return result;
-            }
-            try {
-                result = readItems(in, result, items);
-            } catch (Malformed e) {
-                in.failRead(e.getMessage());   // the skip walk never looks at these items
-            }
-            if (in.readFailure != null) {
-                in.pos = end;
-            } else if (in.pos != end) {
-                throw new Undecided(where + ": block of " + items + " items claims " + byteSize
-                        + " bytes, its items take " + (in.pos - start));
-            }
-            return result;
-        }
-    }
-
-    /** The bytes of one message and where the walk is; one per call. */
-    private static final class Input {
-        private final byte[] buf;
-        private int pos;
-        /** Why the read of the old path would fail, once it would; the skip walk goes on. */
-        private String readFailure;
-
-        Input(byte[] buf, int pos) {
-            this.buf = buf;
-            this.pos = pos;
-        }
-
-        int left() {
-            return buf.length - pos;
-        }
-
-        void failRead(String why) {
-            if (readFailure == null) {
-                readFailure = why;
-            }
-        }
-
-        private Malformed truncated(String where) {
-            return new Malformed(where + ": truncated at byte " + pos);
-        }
-
-        /** Zig-zag varint of at most 5 bytes; bits beyond 32 in the fifth are dropped, as Avro does. */
-        int readInt(String where) throws Malformed {
-            int n = 0;
-            for (int shift = 0; shift < 35; shift += 7) {
-                if (pos >= buf.length) {
-                    throw truncated(where);
-                }
-                int b = buf[pos++] & 0xFF;
-                n |= (b & 0x7F) << shift;
-                if (b < 0x80) {
-                    return (n >>> 1) ^ -(n & 1);
-                }
-            }
-            throw new Malformed(where + ": invalid int encoding (more than 5 bytes)");
-        }
-
-        /** Zig-zag varint of at most 10 bytes; bits beyond 64 in the tenth are dropped, as Avro does. */
-        long readLong(String where) throws Malformed {
-            long n = 0;
-            for (int shift = 0; shift < 70; shift += 7) {
-                if (pos >= buf.length) {
-                    throw truncated(where);
-                }
-                int b = buf[pos++] & 0xFF;
-                n |= (long) (b & 0x7F) << shift;
-                if (b < 0x80) {
-                    return (n >>> 1) ^ -(n & 1);
-                }
-            }
-            throw new Malformed(where + ": invalid long encoding (more than 10 bytes)");
-        }
-
-        boolean readBoolean(String where) throws Malformed {
-            if (pos >= buf.length) {
-                throw truncated(where);
-            }
-            return buf[pos++] == 1;   // Avro reads any other byte as false
-        }
-
-        /** Little-endian IEEE bits of a float (4) or double (8). */
-        long readFixedLong(int size, String where) throws Malformed {
-            if (left() < size) {
-                throw truncated(where);
-            }
-            long bits = 0;
-            for (int i = 0; i < size; i++) {
-                bits |= (buf[pos + i] & 0xFFL) << (8 * i);
-            }
-            pos += size;
-            return bits;
-        }
-
-        String readString(String where) throws Malformed {
-            int length = length(where, true);
-            if (length <= 0) {
-                return "";
-            }
-            String s = new String(buf, pos, length, StandardCharsets.UTF_8);
-            pos += length;
-            return s;
-        }
-
-        ByteBuffer readBytes(String where) throws Malformed {
-            int length = length(where, false);
-            byte[] bytes = Arrays.copyOfRange(buf, pos, pos + Math.max(0, length));
-            pos += bytes.length;
-            return ByteBuffer.wrap(bytes);
-        }
-
-        /**
-         * A string or bytes length, checked against the bytes left before anything is allocated.
-         * A negative one consumes nothing (the skip walk skips zero bytes) and fails the read.
-         */
-        private int length(String where, boolean string) throws Malformed {
-            long length = readLong(where);
-            if (length > left()) {
-                throw new Malformed(where + ": " + (string ? "string" : "bytes") + " of " + length
-                        + " bytes, " + left() + " left");
-            }
-            try {
-                // Avro's read limits: negative lengths, and -Dorg.apache.avro.limits.* if set.
-                if (string) {
-                    SystemLimitException.checkMaxStringLength(length);
-                } else {
-                    SystemLimitException.checkMaxBytesLength(length);
-                }
-            } catch (RuntimeException e) {
-                failRead(where + ": " + e.getMessage());
-                pos += (int) Math.max(0, length);   // the skip walk goes over it
-                return 0;
-            }
-            return (int) length;
+                return 1;   // all compiled types start with a varint: a value, length, count or index
         }
     }
 }

@@ -215,7 +215,8 @@ public final class EventCodec<T extends SpecificRecord> {
                     Reason.UNKNOWN_SCHEMA, String.format(
                             "no %s schema with fingerprint %016x is known to this reader (%d versions known)",
                             schema.getName(), writerFingerprint, store.size())));
-            reader = readers.computeIfAbsent(writerFingerprint, f -> new SpecificDatumReader<>(writerSchema, schema, model));
+            reader = readers.computeIfAbsent(writerFingerprint,
+                    f -> new SpecificDatumReader<>(writerSchema, schema, model));
         }
         return reader;
     }

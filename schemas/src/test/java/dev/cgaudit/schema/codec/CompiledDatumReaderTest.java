@@ -25,6 +25,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,30 @@ class CompiledDatumReaderTest {
         for (Class<? extends SpecificRecord> type : TYPES) {
             assertThat(EventCodec.of(type).isReaderCompiled()).as(type.getSimpleName()).isTrue();
         }
+    }
+
+    @Test
+    void shapesItDoesNotCompileAreLeftToAvrosReader() throws Exception {
+        SpecificData model = new SpecificData();
+        List<Schema> unsupported = List.of(Schema.create(Schema.Type.FLOAT), Schema.create(Schema.Type.DOUBLE),
+                Schema.create(Schema.Type.NULL), Schema.createFixed("F", null, "x", 4),
+                Schema.createUnion(Schema.create(Schema.Type.STRING), Schema.create(Schema.Type.LONG)),
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING),
+                        Schema.create(Schema.Type.LONG)),
+                Schema.createArray(Schema.create(Schema.Type.NULL)),
+                new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"Link\", \"namespace\": \"x\","
+                        + " \"fields\": [{\"name\": \"next\", \"type\": [\"null\", \"Link\"]}]}"),
+                Schema.createRecord("NoGeneratedClass", null, "x", false,
+                        List.of(new Schema.Field("a", Schema.create(Schema.Type.STRING)))));
+        for (Schema schema : unsupported) {
+            assertThat(CompiledDatumReader.compile(schema, model)).as(schema.toString()).isEmpty();
+        }
+        // a shape it compiles, on its own: a map of longs
+        CompiledDatumReader map = CompiledDatumReader.compile(Schema.createMap(Schema.create(Schema.Type.LONG)), model)
+                .orElseThrow();
+        byte[] message = concat(new byte[EventCodec.HEADER_LENGTH],
+                new byte[] {4, 2, 'a', 10, 2, 'b', 1, 0});   // 2 entries: a=5, b=-1
+        assertThat(map.read(message, EventCodec.HEADER_LENGTH)).isEqualTo(Map.of("a", 5L, "b", -1L));
     }
 
     @ParameterizedTest
