@@ -76,6 +76,12 @@ final class BlockReader {
     /** A block with a negative count: read its items where both walks agree on its end. */
     private Object readSizedBlock(BodyInput in, Object result, long items, long byteSize)
             throws BodyInput.Malformed, CompiledDatumReader.Undecided {
+        if (in.afterStructureWalk) {
+            if (items > in.left() / itemSize) {
+                throw new BodyInput.Malformed(where + ": block of " + items + " items, " + in.left() + " bytes left");
+            }
+            return readItems(in, result, items);
+        }
         int start = in.pos;
         int end = start + (int) Math.max(0, byteSize);   // the skip walk's next position
         if (in.readFailed()) {

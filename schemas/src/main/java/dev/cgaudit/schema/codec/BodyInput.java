@@ -57,9 +57,16 @@ final class BodyInput {
     /** Why the read of the old path would fail, once it would; the skip walk goes on. */
     private String readFailure;
 
-    BodyInput(byte[] buf, int pos) {
+    /**
+     * True when the old path's structure walk has already passed the message: the walk then
+     * follows Avro's read alone, which reads a negative-count block's items and ignores its size.
+     */
+    final boolean afterStructureWalk;
+
+    BodyInput(byte[] buf, int pos, boolean afterStructureWalk) {
         this.buf = buf;
         this.pos = pos;
+        this.afterStructureWalk = afterStructureWalk;
     }
 
     int left() {

@@ -37,7 +37,8 @@ import org.apache.avro.specific.SpecificData;
  * fails at once where the skip walk would ({@link BodyInput.Malformed}), but only notes a failure
  * the read alone would find ({@link BodyInput#failRead}) and carries on the way the skip walk
  * does, so that trailing bytes still win. A negative-count block whose items do not fill exactly its byte size
- * sends the walks to different places; that message is left to the old path ({@link Undecided}).
+ * sends the walks to different places ({@link Undecided}): the codec then does the old path's
+ * structure walk and reads after it ({@link #readAfterStructureWalk}).
  *
  * <p>It compiles what our schemas use: records, null-or-X unions, strings, bytes, ints, longs,
  * booleans, enums, arrays, maps, logical types with a conversion in the model. {@link #compile}
@@ -78,14 +79,31 @@ final class CompiledDatumReader {
 
     /** Decodes {@code message[offset..]}, which must hold exactly one datum. */
     Object read(byte[] message, int offset) throws DecodeException, Undecided {
-        BodyInput in = new BodyInput(message, offset);
+        return read(new BodyInput(message, offset, false), message, offset);
+    }
+
+    /**
+     * Decodes a message the old path's structure walk has passed, as Avro's read alone would:
+     * for what {@link #read} leaves {@link Undecided}. Unlike Avro's read, it checks a block's
+     * count against the bytes left before it allocates the block.
+     */
+    Object readAfterStructureWalk(byte[] message, int offset) throws DecodeException {
+        try {
+            return read(new BodyInput(message, offset, true), message, offset);
+        } catch (Undecided e) {
+            throw new IllegalStateException("undecided after the structure walk: a bug", e);
+        }
+    }
+
+    private Object read(BodyInput in, byte[] message, int offset) throws DecodeException, Undecided {
         Object datum;
         try {
             datum = root.read(in);
         } catch (BodyInput.Malformed e) {
             throw malformed(message, offset, e.getMessage());
         }
-        if (in.pos != message.length) {
+        // The structure walk has found any trailing bytes; Avro's read alone does not look.
+        if (!in.afterStructureWalk && in.pos != message.length) {
             throw new DecodeException(Reason.TRAILING_BYTES, "bytes left after a whole "
                     + name + " was read from " + message.length + " bytes");
         }

@@ -145,7 +145,11 @@ public final class EventCodec<T extends SpecificRecord> {
             try {
                 return type.cast(compiledReader.get().read(message, HEADER_LENGTH));
             } catch (CompiledDatumReader.Undecided e) {
-                // A hand-made block size the two walks of the Avro path disagree on: it decides.
+                // A hand-made block size the two walks of the Avro path disagree on: its structure
+                // walk, then the read alone, as that path does; but the compiled read, because
+                // Avro's would allocate whatever count such a block claims.
+                checkStructure(message, schema);
+                return type.cast(compiledReader.get().readAfterStructureWalk(message, HEADER_LENGTH));
             }
         }
         return decodeWithAvroReader(message, writerFingerprint);
