@@ -25,6 +25,9 @@ import org.apache.avro.specific.SpecificRecord;
  * schema, and a reader resolves it against the current schema, so messages written by any kept
  * version stay readable after the schema evolves.
  *
+ * <p>A message written with the current schema is read by {@link CompiledDatumReader} in one pass;
+ * any other version through Avro's resolving reader, after a structure walk.
+ *
  * <p>Thread-safe: encoders and decoders are per call, datum readers are cached per writer schema.
  * A thread that encodes many events takes an {@link #writer()}, which reuses its buffers.
  */
@@ -43,15 +46,27 @@ public final class EventCodec<T extends SpecificRecord> {
     /** The same bytes as {@link #writer}, faster; empty for a schema it cannot compile. */
     private final Optional<CompiledDatumWriter> compiled;
     private final Map<Long, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+    private final long fingerprint;
+    /**
+     * One pass over a body written with {@link #schema}, accepting and rejecting what the Avro
+     * path does; empty for a schema it cannot compile, or when the store does not know this
+     * schema (the Avro path then rejects its messages as UNKNOWN_SCHEMA, and so must we).
+     */
+    private final Optional<CompiledDatumReader> compiledReader;
 
     private EventCodec(Class<T> type, SchemaStore store) {
         this.type = type;
         this.model = readingModel(SpecificData.getForClass(type), type);
         this.schema = model.getSchema(type);
         this.store = store;
-        this.header = header(SchemaStore.fingerprint(schema));
+        this.fingerprint = SchemaStore.fingerprint(schema);
+        this.header = header(fingerprint);
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.compiled = CompiledDatumWriter.compile(schema, model);
+        // A stored schema of the same fingerprint differs at most in docs, defaults, aliases or
+        // logical types, none of which change the bytes or (read with our schema) the result.
+        this.compiledReader = store.findByFingerprint(fingerprint).isPresent()
+                ? CompiledDatumReader.compile(schema, model) : Optional.empty();
     }
 
     /** A codec for a generated event class that reads every version bundled in this jar. */
@@ -111,6 +126,10 @@ public final class EventCodec<T extends SpecificRecord> {
         return compiled.isPresent();
     }
 
+    boolean isReaderCompiled() {
+        return compiledReader.isPresent();
+    }
+
     /**
      * A datum reader for Avro object container files of this type (the file names its writer
      * schema), reading with the same model as this codec.
@@ -120,6 +139,42 @@ public final class EventCodec<T extends SpecificRecord> {
     }
 
     public T decode(byte[] message) throws DecodeException {
+        checkHeader(message);
+        long writerFingerprint = readFingerprint(message);
+        if (writerFingerprint == fingerprint && compiledReader.isPresent()) {
+            try {
+                return type.cast(compiledReader.get().read(message, HEADER_LENGTH));
+            } catch (CompiledDatumReader.Undecided e) {
+                // A hand-made block size the two walks of the Avro path disagree on: its structure
+                // walk, then the read alone, as that path does; but the compiled read, because
+                // Avro's would allocate whatever count such a block claims.
+                checkStructure(message, schema);
+                return type.cast(compiledReader.get().readAfterStructureWalk(message, HEADER_LENGTH));
+            }
+        }
+        return decodeWithAvroReader(message, writerFingerprint);
+    }
+
+    /** The Avro path of {@link #decode}, kept as the reference the compiled reader is tested against. */
+    T decodeWithAvroReader(byte[] message) throws DecodeException {
+        checkHeader(message);
+        return decodeWithAvroReader(message, readFingerprint(message));
+    }
+
+    /** The compiled reader alone, without the header checks, for tests; empty when not compiled. */
+    Optional<T> decodeWithCompiledReader(byte[] message) throws DecodeException, CompiledDatumReader.Undecided {
+        return compiledReader.isEmpty() ? Optional.empty()
+                : Optional.of(type.cast(compiledReader.get().read(message, HEADER_LENGTH)));
+    }
+
+    private T decodeWithAvroReader(byte[] message, long writerFingerprint) throws DecodeException {
+        SpecificDatumReader<T> reader = reader(writerFingerprint);
+        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
+        checkStructure(message, reader.getSchema());
+        return read(message, reader);
+    }
+
+    private static void checkHeader(byte[] message) throws DecodeException {
         if (message == null || message.length < HEADER_LENGTH) {
             throw new DecodeException(Reason.TRUNCATED_HEADER, "expected at least " + HEADER_LENGTH
                     + " bytes (marker + fingerprint), got " + (message == null ? "null" : message.length));
@@ -128,10 +183,6 @@ public final class EventCodec<T extends SpecificRecord> {
             throw new DecodeException(Reason.BAD_MARKER, String.format(
                     "expected single-object marker C3 01, got %02X %02X", message[0], message[1]));
         }
-        SpecificDatumReader<T> reader = reader(readFingerprint(message));
-        // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
-        checkStructure(message, reader.getSchema());
-        return read(message, reader);
     }
 
     /**
@@ -144,17 +195,32 @@ public final class EventCodec<T extends SpecificRecord> {
         if (message == null || message.length < HEADER_LENGTH || message[0] != MARKER_0 || message[1] != MARKER_1) {
             return decode(message);   // not what decode accepts: let it say why
         }
+        long writerFingerprint = readFingerprint(message);
+        if (writerFingerprint == fingerprint && compiledReader.isPresent()) {
+            try {
+                return type.cast(compiledReader.get().read(message, HEADER_LENGTH));
+            } catch (DecodeException | CompiledDatumReader.Undecided e) {
+                // Not what decode accepts after all: answer as Avro's read alone always has here.
+            }
+        }
+        return read(message, reader(writerFingerprint));
+    }
+
+    /** The Avro path of {@link #decodeAccepted}, for the benchmark that compares the two. */
+    T decodeAcceptedWithAvroReader(byte[] message) throws DecodeException {
+        checkHeader(message);
         return read(message, reader(readFingerprint(message)));
     }
 
-    private SpecificDatumReader<T> reader(long fingerprint) throws DecodeException {
-        SpecificDatumReader<T> reader = readers.get(fingerprint);
+    private SpecificDatumReader<T> reader(long writerFingerprint) throws DecodeException {
+        SpecificDatumReader<T> reader = readers.get(writerFingerprint);
         if (reader == null) {
-            Schema writerSchema = store.findByFingerprint(fingerprint).orElseThrow(() -> new DecodeException(
+            Schema writerSchema = store.findByFingerprint(writerFingerprint).orElseThrow(() -> new DecodeException(
                     Reason.UNKNOWN_SCHEMA, String.format(
                             "no %s schema with fingerprint %016x is known to this reader (%d versions known)",
-                            schema.getName(), fingerprint, store.size())));
-            reader = readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writerSchema, schema, model));
+                            schema.getName(), writerFingerprint, store.size())));
+            reader = readers.computeIfAbsent(writerFingerprint,
+                    f -> new SpecificDatumReader<>(writerSchema, schema, model));
         }
         return reader;
     }
