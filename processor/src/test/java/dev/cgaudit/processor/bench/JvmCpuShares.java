@@ -98,13 +98,22 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
         return ticksByKind.getOrDefault(kind, Map.of()).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** "JIT 12%, GC 8%, router 21.3 µs, source 5.0 µs" (µs of CPU per decision), or "" without /proc. */
+    /**
+     * "JIT 12%, GC 8%, router 21.3 µs, source 5.0 µs" (µs of CPU per decision), or "" without /proc.
+     * A kind without a thread of its name (BATCH names its tasks otherwise) is left out.
+     */
     String describe(long decisions) {
         if (processTicks == 0) {
             return "";
         }
-        return String.format(Locale.ROOT, "JIT %.0f%%, GC %.0f%%, router %.1f µs, source %.1f µs", 100 * share("JIT"),
-                100 * share("GC"), 1e6 * seconds("router") / decisions, 1e6 * seconds("source") / decisions);
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "JIT %.0f%%, GC %.0f%%",
+                100 * share("JIT"), 100 * share("GC")));
+        for (String kind : new String[] {"router", "source"}) {
+            if (!ticksByKind.getOrDefault(kind, Map.of()).isEmpty()) {
+                text.append(String.format(Locale.ROOT, ", %s %.1f µs", kind, 1e6 * seconds(kind) / decisions));
+            }
+        }
+        return text.toString();
     }
 
     /** utime + stime (fields 14 and 15); the name in parentheses may hold spaces, so count after it. */
