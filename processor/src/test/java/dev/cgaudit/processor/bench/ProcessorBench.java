@@ -42,6 +42,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,6 +68,7 @@ public final class ProcessorBench {
     static final double LIVE_GOAL_PER_CORE = 100_000;
     static final double REPLAY_GOAL = 300_000;
     static final int PARTITIONS = 4;
+    static final int JOB_PARALLELISM = 2;
     /** Decisions of the un-timed warm-up run (mode "live"; "live-cold" skips it), unless {@code -Dbench.warmUp=N}. */
     static final int WARM_UP = Integer.getInteger("bench.warmUp", 100_000);
     /** The job's defaults unless {@code -Dbench.timerGranularityMs=N} (both modes) says otherwise. */
@@ -98,7 +100,7 @@ public final class ProcessorBench {
                 // One cluster for the warm-up and the timed job, as a long-running job has one: the timed
                 // window is the job's, not the cluster's start (RPC system, JobManager, TaskManager).
                 flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(new Configuration())
-                        .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
+                        .setNumTaskManagers(1).setNumSlotsPerTaskManager(JOB_PARALLELISM).build());
                 flink.start();
                 TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
                 boolean warmUp = !modes.contains("cold");
@@ -175,7 +177,7 @@ public final class ProcessorBench {
     /** Times the live job through the decisions {@link #fill} put in {@code topics}. */
     static Timed runLive(MiniCluster flink, KafkaBrokerExtension kafka, Topics topics, TrustedKeys trust,
             Path checkpoints, String transactionalIdPrefix) throws Exception {
-        StreamExecutionEnvironment env = new TestStreamEnvironment(flink, 2);
+        StreamExecutionEnvironment env = new TestStreamEnvironment(flink, JOB_PARALLELISM);
         LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "bench", transactionalIdPrefix + "-" + System.nanoTime(),
                 trust, SETTINGS, CHECKPOINT_INTERVAL, checkpoints.toUri().toString(),
                 LiveJob.policyEndOffsets(kafka.bootstrapServers(), topics.policy(), Duration.ofSeconds(10))));
@@ -183,13 +185,14 @@ public final class ProcessorBench {
         long cpuStart = processCpuNanos();
         JvmCpuShares shares = JvmCpuShares.now();
         JobClient job = env.executeAsync("bench live");
-        long violations = awaitEndMarkers(kafka, topics.violations(), job);
-        Timed timed = new Timed((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, violations,
-                JvmCpuShares.now().since(shares));
-        // The markers end the timed window as soon as both routers passed them; a subtask's last findings
-        // may commit a checkpoint later. Counted again once nothing more arrives (not timed).
-        System.err.printf("violations in %s once settled: %,d (%,d when timed)%n", topics.violations(),
-                settledCount(kafka, topics.violations()), violations);
+        awaitEndMarkers(kafka, topics.violations(), job);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        JvmCpuShares used = JvmCpuShares.now().since(shares);
+        // When the markers are readable, every router subtask's findings before them are committed
+        // (one transaction per subtask and checkpoint), but the reader need not have read all of the
+        // topic's partitions yet: counted afterwards, not timed, once nothing more arrives.
+        Timed timed = new Timed(seconds, cpuSeconds, settledCount(kafka, topics.violations()), used);
         job.cancel().get();
         // Until the job is gone, so the next run has the cores.
         job.getJobExecutionResult().handle((r, e) -> null).get();
@@ -218,16 +221,33 @@ public final class ProcessorBench {
             // One marker violation per partition, then a tail far later so every partition's watermark passes it.
             for (int p = 0; p < PARTITIONS; p++) {
                 AttachDecision last = fleet.next();
-                AttachDecision marker = AttachDecision.newBuilder(last).setNode("end-" + p).setEventId("end-" + p + "/boot/0")
+                String node = markerNode(p);
+                AttachDecision marker = AttachDecision.newBuilder(last).setNode(node).setEventId(node + "/boot/0")
                         .setSeq(0).setTimestamp(last.getTimestamp().plusSeconds(1))
                         .setDestination(dev.cgaudit.schema.CgroupRef.newBuilder().setId(3).setPath("/bench-end").build()).build();
-                AttachDecision tail = AttachDecision.newBuilder(marker).setEventId("end-" + p + "/boot/1").setSeq(1)
+                AttachDecision tail = AttachDecision.newBuilder(marker).setEventId(node + "/boot/1").setSeq(1)
                         .setTimestamp(last.getTimestamp().plusSeconds(3600)).setDestination(
                                 dev.cgaudit.schema.CgroupRef.newBuilder().setId(4).setPath("/tail").build()).build();
                 producer.send(new ProducerRecord<>(topic, p, marker.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(marker)));
                 producer.send(new ProducerRecord<>(topic, p, tail.getNode().getBytes(StandardCharsets.UTF_8), codec.encode(tail)));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * The marker node of partition {@code p}, named so that the markers fall on every router subtask
+     * in turn: a subtask's marker is committed after all its other findings, so the clock stops
+     * when the slowest subtask is through, not the first one whose markers happen to be all of them.
+     */
+    static String markerNode(int p) {
+        int subtask = p % JOB_PARALLELISM;
+        int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(JOB_PARALLELISM);
+        for (int i = 0; ; i++) {
+            String node = "end-" + p + "-" + i;
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(node, maxParallelism, JOB_PARALLELISM) == subtask) {
+                return node;
+            }
         }
     }
 
@@ -239,11 +259,10 @@ public final class ProcessorBench {
         }
     }
 
-    /** Reads violations (read_committed) until the marker rule has fired once per partition; returns how many were read. */
-    static long awaitEndMarkers(KafkaBrokerExtension kafka, String topic, JobClient job) throws Exception {
+    /** Reads violations (read_committed) until the marker rule has fired once per partition. */
+    static void awaitEndMarkers(KafkaBrokerExtension kafka, String topic, JobClient job) throws Exception {
         EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
         Set<String> markers = new HashSet<>();
-        long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties("bench-reader"))) {
             consumer.subscribe(List.of(topic));
             while (markers.size() < PARTITIONS) {
@@ -253,7 +272,6 @@ public final class ProcessorBench {
                             + job.getJobExecutionResult().handle((r, e) -> e).get());
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    count++;
                     if ("bench-end".equals(new String(r.key(), StandardCharsets.UTF_8))) {
                         try {
                             markers.add(codec.decode(r.value()).getNodes().get(0));
@@ -264,7 +282,6 @@ public final class ProcessorBench {
                 }
             }
         }
-        return count;
     }
 
     /** Committed records of {@code topic}, read until two checkpoint intervals bring no new one. */
