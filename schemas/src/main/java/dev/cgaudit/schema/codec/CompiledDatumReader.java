@@ -209,17 +209,10 @@ final class CompiledDatumReader {
 
     /** {@code ["null", X]} or {@code [X, "null"]}, as in CompiledDatumWriter. */
     private static Node union(Schema schema, SpecificData model, String where, Set<Schema> building) {
-        List<Schema> branches = schema.getTypes();
-        if (branches.size() != 2) {
-            throw new UnsupportedOperationException("union of " + branches.size() + " at " + where);
-        }
-        int nullBranch = branches.get(0).getType() == Schema.Type.NULL ? 0
-                : branches.get(1).getType() == Schema.Type.NULL ? 1 : -1;
-        if (nullBranch < 0) {
-            throw new UnsupportedOperationException("union without null at " + where);
-        }
-        int valueBranch = 1 - nullBranch;
-        Node value = node(branches.get(valueBranch), model, where, building);
+        NullableUnion union = NullableUnion.of(schema, where);
+        int nullBranch = union.nullBranch();
+        int valueBranch = union.valueBranch();
+        Node value = node(union.value(), model, where, building);
         return (in) -> {
             int index = in.readInt(where);
             if (index == valueBranch) {

@@ -145,17 +145,10 @@ final class CompiledDatumWriter {
 
     /** {@code ["null", X]} or {@code [X, "null"]}: the branch is decided by null-ness alone. */
     private static Node union(Schema schema, SpecificData model, String where, Set<Schema> building) {
-        List<Schema> branches = schema.getTypes();
-        if (branches.size() != 2) {
-            throw new UnsupportedOperationException("union of " + branches.size() + " at " + where);
-        }
-        int nullBranch = branches.get(0).getType() == Schema.Type.NULL ? 0
-                : branches.get(1).getType() == Schema.Type.NULL ? 1 : -1;
-        if (nullBranch < 0) {
-            throw new UnsupportedOperationException("union without null at " + where);
-        }
-        int valueBranch = 1 - nullBranch;
-        Node value = node(branches.get(valueBranch), model, where, building);
+        NullableUnion union = NullableUnion.of(schema, where);
+        int nullBranch = union.nullBranch();
+        int valueBranch = union.valueBranch();
+        Node value = node(union.value(), model, where, building);
         return (datum, out) -> {
             if (datum == null) {
                 out.writeIndex(nullBranch);
