@@ -171,6 +171,7 @@ public final class EventCodec<T extends SpecificRecord> {
         SpecificDatumReader<T> reader = reader(writerFingerprint);
         // GenericDatumReader.getSchema() is the writer schema the reader resolves from.
         checkStructure(message, reader.getSchema());
+        checkClaimedCounts(message, reader.getSchema());
         return read(message, reader);
     }
 
@@ -250,6 +251,17 @@ public final class EventCodec<T extends SpecificRecord> {
                 throw new DecodeException(Reason.TRAILING_BYTES, "bytes left after a whole "
                         + schema.getName() + " was read from " + message.length + " bytes");
             }
+        } catch (IOException | RuntimeException e) {
+            throw malformed(message, e);
+        }
+    }
+
+    /** See {@link ClaimedCounts}: after the structure walk, before Avro's reader allocates what blocks claim. */
+    private void checkClaimedCounts(byte[] message, Schema writerSchema) throws DecodeException {
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, null);
+        try {
+            ClaimedCounts.walk(writerSchema, decoder);
         } catch (IOException | RuntimeException e) {
             throw malformed(message, e);
         }

@@ -119,9 +119,10 @@ class CompiledDatumReaderTest {
     }
 
     /**
-     * What one path made of a message: an event, or the reason it was rejected. Avro's reader can
-     * run out of memory on a negative-count block whose byte size is small and whose count is huge:
-     * the structure walk jumps over the block by its size, then the reader allocates the count.
+     * What one path made of a message: an event, or the reason it was rejected. Avro's reader could
+     * run out of memory on a negative-count block whose byte size is small and whose count is huge
+     * (the structure walk jumps over the block by its size, then the reader allocates the count)
+     * until {@link ClaimedCounts} walked such blocks item by item first; kept as a safety net.
      */
     private record Verdict(Object event, Reason reason, boolean outOfMemory) {
         static Verdict of(Decoding decoding) throws CompiledDatumReader.Undecided {
@@ -262,6 +263,28 @@ class CompiledDatumReaderTest {
             // the claims are of 2 GB or 2^28 items; what a rejection allocates is far below
             assertThat(allocated).as("bytes allocated while rejecting " + hex(message)).isLessThan(1L << 20);
         }
+    }
+
+    @Test
+    void theAvroPathRejectsARightSizedClaimOfTwoTo28ItemsWithoutAllocatingThem() throws Exception {
+        // The path messages of older writer schemas take: its structure walk jumps over a negative-count
+        // block by its byte size; ClaimedCounts then finds the 2^28 items missing before Avro's reader
+        // would allocate them (it ran out of memory on this message with -Xmx48m).
+        EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
+        PolicyViolation violation = new RandomEvents(5).violation();
+        violation.setDecisionIds(List.of("x"));
+        byte[] valid = codec.encode(violation);
+        Token array = BodyTokens.of(valid, codec.schema()).stream()
+                .filter(t -> t.kind() == Kind.BLOCK && t.value() == 1).findFirst().orElseThrow();
+        byte[] hostile = Mutations.replace(valid, array, concat(BodyTokens.varint(-(1L << 28)),
+                BodyTokens.varint(array.itemsEnd() - array.items().get(0))));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertThat(codec.decodeWithAvroReader(valid)).isEqualTo(codec.decode(valid));
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DecodeException e = catchThrowableOfType(DecodeException.class, () -> codec.decodeWithAvroReader(hostile));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(e.reason()).isEqualTo(Reason.MALFORMED_BODY);
+        assertThat(allocated).as("bytes allocated while rejecting " + hex(hostile)).isLessThan(1L << 20);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
