@@ -230,15 +230,27 @@ class CompiledDatumReaderTest {
         assertThat(codec.decodeWithCompiledReader(negatives)).contains(violation);
     }
 
+    /** A violation with one decision id: its first string length and its first one-item array block. */
+    private record OneIdViolation(EventCodec<PolicyViolation> codec, byte[] valid, Token firstString, Token array) {
+        static OneIdViolation make() throws java.io.IOException {
+            EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
+            PolicyViolation violation = new RandomEvents(5).violation();
+            violation.setDecisionIds(List.of("x"));
+            byte[] valid = codec.encode(violation);
+            List<Token> tokens = BodyTokens.of(valid, codec.schema());
+            return new OneIdViolation(codec, valid,
+                    tokens.stream().filter(t -> t.kind() == Kind.LENGTH).findFirst().orElseThrow(),
+                    tokens.stream().filter(t -> t.kind() == Kind.BLOCK && t.value() == 1).findFirst().orElseThrow());
+        }
+    }
+
     @Test
     void aClaimOfTwoGigabytesFailsFastWithoutAllocatingIt() throws Exception {
-        EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
-        PolicyViolation violation = new RandomEvents(5).violation();
-        violation.setDecisionIds(List.of("x"));
-        byte[] valid = codec.encode(violation);
-        List<Token> tokens = BodyTokens.of(valid, codec.schema());
-        Token firstString = tokens.stream().filter(t -> t.kind() == Kind.LENGTH).findFirst().orElseThrow();
-        Token array = tokens.stream().filter(t -> t.kind() == Kind.BLOCK && t.value() == 1).findFirst().orElseThrow();
+        OneIdViolation one = OneIdViolation.make();
+        EventCodec<PolicyViolation> codec = one.codec();
+        byte[] valid = one.valid();
+        Token firstString = one.firstString();
+        Token array = one.array();
         List<byte[]> hostile = List.of(
                 Mutations.replace(valid, firstString, BodyTokens.varint(1L << 31)),
                 Mutations.replace(valid, array, BodyTokens.varint(1L << 31)),
@@ -251,18 +263,23 @@ class CompiledDatumReaderTest {
                         BodyTokens.varint(array.itemsEnd() - array.items().get(0)))),
                 Arrays.copyOf(Mutations.replace(valid, firstString, BodyTokens.varint(1L << 31)),
                         firstString.end() + 1));
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // class loading and first-call setup (of the codec, of AssertJ) are not what is measured
         codec.decode(valid);
         catchThrowableOfType(DecodeException.class, () -> codec.decode(hostile.get(0)));
         for (byte[] message : hostile) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            DecodeException e = catchThrowableOfType(DecodeException.class, () -> codec.decode(message));
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertThat(e.reason()).as(hex(message)).isEqualTo(Reason.MALFORMED_BODY);
-            // the claims are of 2 GB or 2^28 items; what a rejection allocates is far below
-            assertThat(allocated).as("bytes allocated while rejecting " + hex(message)).isLessThan(1L << 20);
+            assertRejectedCheaply(message, () -> codec.decode(message));
         }
+    }
+
+    /** {@code decode} of {@code message} fails as MALFORMED_BODY, allocating far less than the 2 GB or 2^28 items claimed. */
+    private static void assertRejectedCheaply(byte[] message, org.assertj.core.api.ThrowableAssert.ThrowingCallable decode) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DecodeException e = catchThrowableOfType(DecodeException.class, decode);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(e).as(hex(message)).isNotNull();
+        assertThat(e.reason()).as(hex(message)).isEqualTo(Reason.MALFORMED_BODY);
+        assertThat(allocated).as("bytes allocated while rejecting " + hex(message)).isLessThan(1L << 20);
     }
 
     @Test
@@ -270,21 +287,14 @@ class CompiledDatumReaderTest {
         // The path messages of older writer schemas take: its structure walk jumps over a negative-count
         // block by its byte size; ClaimedCounts then finds the 2^28 items missing before Avro's reader
         // would allocate them (it ran out of memory on this message with -Xmx48m).
-        EventCodec<PolicyViolation> codec = EventCodec.of(PolicyViolation.class);
-        PolicyViolation violation = new RandomEvents(5).violation();
-        violation.setDecisionIds(List.of("x"));
-        byte[] valid = codec.encode(violation);
-        Token array = BodyTokens.of(valid, codec.schema()).stream()
-                .filter(t -> t.kind() == Kind.BLOCK && t.value() == 1).findFirst().orElseThrow();
+        OneIdViolation one = OneIdViolation.make();
+        EventCodec<PolicyViolation> codec = one.codec();
+        byte[] valid = one.valid();
+        Token array = one.array();
         byte[] hostile = Mutations.replace(valid, array, concat(BodyTokens.varint(-(1L << 28)),
                 BodyTokens.varint(array.itemsEnd() - array.items().get(0))));
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(codec.decodeWithAvroReader(valid)).isEqualTo(codec.decode(valid));
-        long before = threads.getCurrentThreadAllocatedBytes();
-        DecodeException e = catchThrowableOfType(DecodeException.class, () -> codec.decodeWithAvroReader(hostile));
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(e.reason()).isEqualTo(Reason.MALFORMED_BODY);
-        assertThat(allocated).as("bytes allocated while rejecting " + hex(hostile)).isLessThan(1L << 20);
+        assertRejectedCheaply(hostile, () -> codec.decodeWithAvroReader(hostile));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
