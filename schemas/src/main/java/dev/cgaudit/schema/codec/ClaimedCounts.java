@@ -58,7 +58,7 @@ final class ClaimedCounts {
     }
 
     private static void items(long n, Schema item, BinaryDecoder in, boolean keyed) throws IOException {
-        if (!keyed && n > MAX_EMPTY_ITEMS && mayTakeNoBytes(item)) {
+        if (!keyed && n > MAX_EMPTY_ITEMS && MinimumBytes.of(item) == 0) {
             throw new IOException("block of " + n + " items that take no bytes");
         }
         for (long i = 0; i < n; i++) {
@@ -76,14 +76,5 @@ final class ClaimedCounts {
             throw new IOException("length " + length);
         }
         in.skipFixed((int) length);
-    }
-
-    private static boolean mayTakeNoBytes(Schema schema) {
-        return switch (schema.getType()) {
-            case NULL -> true;
-            case FIXED -> schema.getFixedSize() == 0;
-            case RECORD -> schema.getFields().stream().allMatch(f -> mayTakeNoBytes(f.schema()));
-            default -> false;
-        };
     }
 }

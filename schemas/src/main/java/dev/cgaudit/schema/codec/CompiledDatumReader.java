@@ -264,26 +264,10 @@ final class CompiledDatumReader {
      * at least one; a count of items that take no bytes would bound nothing.
      */
     private static int minimumSize(Schema schema, String where) {
-        int size = minimumSizeOf(schema);
+        int size = MinimumBytes.of(schema);
         if (size < 1) {
             throw new UnsupportedOperationException("items of no bytes at " + where);
         }
         return size;
-    }
-
-    private static int minimumSizeOf(Schema schema) {
-        switch (schema.getType()) {
-            case NULL:
-                return 0;
-            case RECORD: {
-                int sum = 0;
-                for (Schema.Field field : schema.getFields()) {
-                    sum = Math.min(sum + minimumSizeOf(field.schema()), 1 << 20);
-                }
-                return sum;
-            }
-            default:
-                return 1;   // all compiled types start with a varint: a value, length, count or index
-        }
     }
 }
