@@ -56,10 +56,15 @@ public final class CollectorProbes implements AutoCloseable {
      * Batching trades latency for CPU on busy nodes (see BENCHMARKS.md "Kernel overhead").
      */
     public static CollectorProbes load(LibBpf lib, SyscallNumbers nrs, int wakeupBatchBytes) throws BpfException {
+        return load(lib, nrs, wakeupBatchBytes, OBJECT);
+    }
+
+    /** As above, from the packaged object {@code objectName}: the kernel-overhead bench loads its floor variant. */
+    static CollectorProbes load(LibBpf lib, SyscallNumbers nrs, int wakeupBatchBytes, String objectName) throws BpfException {
         if (wakeupBatchBytes < 0) {
             throw new IllegalArgumentException("wakeupBatchBytes must be >= 0, was " + wakeupBatchBytes);
         }
-        byte[] elf = BpfResources.read(OBJECT);
+        byte[] elf = BpfResources.read(objectName);
         BpfObject obj = BpfObject.openMem(lib, "cgaudit", elf);
         try {
             obj.setRodataLong("nr_write", nrs.write());

@@ -29,8 +29,12 @@ import jnr.ffi.Pointer;
  * <pre>
  * mvn -q -pl collector -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp collector/target/test-classes:collector/target/classes:$(cat collector/target/cp.txt) \
- *     dev.cgaudit.collector.bpf.KernelOverheadBench [migrationsPerPhase=20000] [rounds=5] [wakeupBatchBytes=0]
+ *     dev.cgaudit.collector.bpf.KernelOverheadBench [migrationsPerPhase=20000] [rounds=5] [wakeupBatchBytes=0] \
+ *     [consumer=libbpf|collector] [probes=capture|floor]
  * </pre>
+ *
+ * <p>{@code probes=floor} attaches the floor variant (src/bench/bpf/cgaudit_floor.bpf.c): the same
+ * hooks, programs that return at once. Its ratio is the most any capture on these hooks can reach.
  */
 public final class KernelOverheadBench {
 
@@ -41,11 +45,17 @@ public final class KernelOverheadBench {
         // libbpf: ring_buffer__poll drains as fast as it can (woken per record when it keeps up);
         // collector: the collector's own reader loop (Java reader over the mapped ring, RingPump pacing).
         String consumer = args.length > 3 ? args[3] : "libbpf";
+        String probeSet = args.length > 4 ? args[4] : "capture";
+        String object = switch (probeSet) {
+            case "capture" -> CollectorProbes.OBJECT;
+            case "floor" -> "cgaudit_floor.bpf.o";
+            default -> throw new IllegalArgumentException("probes: expected capture or floor, was " + probeSet);
+        };
         Path mount = Cgroup2Mount.find().orElseThrow(() -> new IllegalStateException("no cgroup2 mount"));
         LibBpf lib = LibBpf.load();
         Process sleeper = new ProcessBuilder("sleep", "3600").start();
         try (TestCgroupTree tree = new TestCgroupTree(mount, "cgaudit-bench");
-                CollectorProbes probes = CollectorProbes.load(lib, SyscallNumbers.host(), batch)) {
+                CollectorProbes probes = CollectorProbes.load(lib, SyscallNumbers.host(), batch, object)) {
             Mover mover = new Mover(tree.create("x"), tree.create("y"), sleeper.pid());
             Drainer drainer = consumer.equals("collector") ? new PumpDrainer(probes.ringFd(), probes.ringSize())
                     : new LibbpfDrainer(lib, probes.ringFd());
@@ -93,9 +103,9 @@ public final class KernelOverheadBench {
                 double attachedRate = total / (nanos[1] / 1e9);
                 java.util.Arrays.sort(ratios);
                 java.util.Arrays.sort(cpuRatios);
-                System.out.printf("kernel %s, %d CPUs, load average %s, %d migrations per phase, %d rounds, wakeup batch %d bytes, consumer %s%n",
+                System.out.printf("kernel %s, %d CPUs, load average %s, %d migrations per phase, %d rounds, wakeup batch %d bytes, consumer %s, probes %s%n",
                         System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(), loadAverage(),
-                        n, rounds, batch, consumer);
+                        n, rounds, batch, consumer, probeSet);
                 System.out.printf("%-10s %12s %10s %14s%n", "probes", "migrations", "seconds", "migrations/s");
                 System.out.printf("%-10s %12d %10.3f %14.0f%n", "detached", total, nanos[0] / 1e9, detachedRate);
                 System.out.printf("%-10s %12d %10.3f %14.0f%n", "attached", total, nanos[1] / 1e9, attachedRate);
@@ -108,8 +118,9 @@ public final class KernelOverheadBench {
                         (double) readerCpu[0] / total, (double) readerCpu[1] / total);
                 drainer.stop();
                 drain.join(TimeUnit.SECONDS.toMillis(5));
-                System.out.printf("records consumed: %d (expected >= %d), lost: %s%n",
-                        drainer.records(), total, probes.lost());
+                System.out.printf("records consumed: %d (expected >= %d%s), lost: %s%n",
+                        drainer.records(), probeSet.equals("floor") ? 0 : total,
+                        probeSet.equals("floor") ? ": the floor captures nothing" : "", probes.lost());
             } finally {
                 drainer.stop();
                 drain.join(TimeUnit.SECONDS.toMillis(5));
