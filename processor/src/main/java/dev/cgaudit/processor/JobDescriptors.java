@@ -1,6 +1,5 @@
 package dev.cgaudit.processor;
 
-import dev.cgaudit.processor.types.CompactStringSerializer;
 import dev.cgaudit.schema.PolicyCommand;
 import dev.cgaudit.schema.StatusEvent;
 import java.util.List;
@@ -32,19 +31,27 @@ public final class JobDescriptors {
     public static final OutputTag<StatusEvent> POLICY_RESULTS = new OutputTag<>("policy-results", STATUS);
 
     // DecisionRouter, keyed by node
-    /** A node's decisions until the watermark passes them, by timer bucket (the end of their granule, ms). */
-    public static final MapStateDescriptor<Long, List<EncodedDecision>> ROUTER_BUFFER =
-            new MapStateDescriptor<>("router-buffer", Types.LONG, new ListTypeInfo<>(DECISION));
+    /**
+     * A node's decisions until the watermark passes them, in event-time order. (Same name as the map
+     * of timer bucket → decisions it replaced: a savepoint of that layout fails to restore.)
+     */
+    public static final ValueStateDescriptor<List<EncodedDecision>> ROUTER_BUFFER =
+            new ValueStateDescriptor<>("router-buffer", new ListTypeInfo<>(DECISION));
     public static final MapStateDescriptor<String, SeqMark> ROUTER_SEQ =
             new MapStateDescriptor<>("router-seq", Types.STRING, TypeInformation.of(SeqMark.class));
     public static final ValueStateDescriptor<Long> ROUTER_CLEANUP = new ValueStateDescriptor<>("router-cleanup", Types.LONG);
-    /** The node's open denial-burst / churn windows, by subject (rule id | tgid). */
-    public static final MapStateDescriptor<String, SubjectWindow> ROUTER_WINDOWS =
-            new MapStateDescriptor<>("router-windows", CompactStringSerializer.TYPE, TypeInformation.of(SubjectWindow.class));
+    /**
+     * The node's open denial-burst / churn windows, all in one value. Same name as the map state of
+     * subject → window it replaced, so a savepoint of that layout fails to restore instead of
+     * restoring without its windows.
+     */
+    public static final ValueStateDescriptor<NodeWindows> ROUTER_WINDOWS =
+            new ValueStateDescriptor<>("router-windows", TypeInformation.of(NodeWindows.class));
 
     // StatusDetector, keyed by node
-    public static final MapStateDescriptor<Long, List<StatusEvent>> STATUS_BUFFER =
-            new MapStateDescriptor<>("status-buffer", Types.LONG, new ListTypeInfo<>(STATUS));
+    /** A node's statuses until the watermark passes them, in event-time order (as {@link #ROUTER_BUFFER}). */
+    public static final ValueStateDescriptor<List<StatusEvent>> STATUS_BUFFER =
+            new ValueStateDescriptor<>("status-buffer", new ListTypeInfo<>(STATUS));
     public static final ValueStateDescriptor<CollectorCounters> STATUS_COUNTERS =
             new ValueStateDescriptor<>("status-counters", TypeInformation.of(CollectorCounters.class));
     public static final MapStateDescriptor<String, Long> STATUS_DEGRADED =

@@ -73,9 +73,9 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     public void open(OpenContext openContext) {
         book = new CachedRuleBook();
         buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
-                new EventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.ROUTER_BUFFER),
+                new EventTimeBuffer<>(getRuntimeContext().getState(JobDescriptors.ROUTER_BUFFER),
                         EncodedDecision.ORDER, EncodedDecision::millis, settings.timerGranularity().toMillis()));
-        windows = new SubjectWindows(getRuntimeContext().getMapState(JobDescriptors.ROUTER_WINDOWS),
+        windows = new SubjectWindows(getRuntimeContext().getState(JobDescriptors.ROUTER_WINDOWS),
                 settings.timerGranularity().toMillis());
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.ROUTER_CLEANUP);

@@ -2,27 +2,32 @@ package dev.cgaudit.processor.functions;
 
 import dev.cgaudit.processor.EventTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
-import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
  * A key's events held until the watermark passes them: a drain hands out every buffered event the
  * watermark has passed, in order, once per key and watermark. A late event (behind the watermark)
  * is not taken by {@link #add}: the caller handles it at once, as buffering it would hold it behind
- * a timer that never fires again. The events are kept per timer bucket, so a drain visits the
- * buckets (a few dozen even for a busy node's decisions) and takes out the ready ones whole, instead
- * of scanning every buffered event and writing the rest back at each watermark.
+ * a timer that never fires again.
+ *
+ * <p>The key's events are one list in state, kept in order (they arrive nearly in order, so an
+ * insert is almost always an append), with one event-time timer: at the end of the granule of the
+ * earliest event. A drain takes the ready events from the front and asks for the timer of the new
+ * earliest. Why not a map of timer bucket → events with a timer per bucket: with the job's 5 s of
+ * out-of-orderness a busy node holds some fifty buckets, so the router kept tens of thousands of
+ * timers in its queue and rewrote a bucket's list at every event; that was about half of the
+ * router's CPU per decision.
  */
 final class EventTimeBuffer<T> {
 
-    private final MapState<Long, List<T>> buckets;
+    private final ValueState<List<T>> events;
     private final Comparator<T> order;
     private final ToLongFunction<T> millis;
     private final long granularityMillis;
@@ -30,9 +35,9 @@ final class EventTimeBuffer<T> {
     private final Set<Object> drainedAtWatermark = new HashSet<>();
     private long drainWatermark = Long.MIN_VALUE;
 
-    EventTimeBuffer(MapState<Long, List<T>> buckets, Comparator<T> order, ToLongFunction<T> millis,
-                            long granularityMillis) {
-        this.buckets = buckets;
+    /** @param order must order by event time first (a drain takes the ready events from the front) */
+    EventTimeBuffer(ValueState<List<T>> events, Comparator<T> order, ToLongFunction<T> millis, long granularityMillis) {
+        this.events = events;
         this.order = order;
         this.millis = millis;
         this.granularityMillis = granularityMillis;
@@ -40,29 +45,23 @@ final class EventTimeBuffer<T> {
 
     /** Buffers {@code event}; false when the watermark has already passed it (a late event, the caller's). */
     public boolean add(T event, TimerService timers) throws Exception {
-        long ms = millis.applyAsLong(event);
-        if (ms <= timers.currentWatermark()) {
+        if (millis.applyAsLong(event) <= timers.currentWatermark()) {
             return false;
         }
-        long bucket = EventTime.roundUp(ms, granularityMillis);
-        put(bucket, event);
-        timers.registerEventTimeTimer(bucket);
+        insert(event, timers);
         return true;
     }
 
     /** Buffers {@code event} even when it is late (held at a closed policy gate); it goes with the next drain. */
     public void hold(T event, TimerService timers) throws Exception {
-        long bucket = EventTime.roundUp(millis.applyAsLong(event), granularityMillis);
-        put(bucket, event);
         // A held event may be behind the watermark: the next drain of this key must look again.
         drainWatermark = Long.MIN_VALUE;
-        if (bucket > timers.currentWatermark()) {
-            timers.registerEventTimeTimer(bucket);
-        }
+        insert(event, timers);
     }
 
     /** The buffered events the watermark has passed, in order; once per key and watermark, as {@link EventTimeBuffer}. */
-    public List<T> drain(Object key, long watermark) throws Exception {
+    public List<T> drain(Object key, TimerService timers) throws Exception {
+        long watermark = timers.currentWatermark();
         if (watermark != drainWatermark) {
             drainedAtWatermark.clear();
             drainWatermark = watermark;
@@ -70,43 +69,53 @@ final class EventTimeBuffer<T> {
         if (!drainedAtWatermark.add(key)) {
             return List.of();
         }
-        List<T> ready = new ArrayList<>();
-        // Only the bucket that holds the watermark can be partly ready: every event of a bucket lies
-        // at or before its key (the end of its granule) and after the previous bucket's key.
-        long partial = EventTime.roundUp(watermark, granularityMillis);
-        List<T> rest = null;
-        for (Iterator<Map.Entry<Long, List<T>>> it = buckets.iterator(); it.hasNext(); ) {
-            Map.Entry<Long, List<T>> bucket = it.next();
-            if (bucket.getKey() <= watermark) {
-                ready.addAll(bucket.getValue());
-                it.remove();
-            } else if (bucket.getKey() == partial) {
-                rest = new ArrayList<>();
-                for (T event : bucket.getValue()) {
-                    (millis.applyAsLong(event) <= watermark ? ready : rest).add(event);
-                }
-            }
+        List<T> held = events.value();
+        if (held == null) {
+            return List.of();
         }
-        if (rest != null && rest.isEmpty()) {
-            buckets.remove(partial);
-        } else if (rest != null && rest.size() < buckets.get(partial).size()) {
-            buckets.put(partial, rest);
+        int ready = 0;
+        while (ready < held.size() && millis.applyAsLong(held.get(ready)) <= watermark) {
+            ready++;
         }
-        if (buckets.isEmpty()) {
-            // An emptied map is still an entry of the heap backend: clear() removes the key's state.
-            buckets.clear();
+        if (ready == 0) {
+            return List.of();
         }
-        ready.sort(order);
-        return ready;
+        List<T> out = new ArrayList<>(held.subList(0, ready));
+        held.subList(0, ready).clear();
+        if (held.isEmpty()) {
+            events.clear();
+        } else {
+            events.update(held);
+            // The earliest left is after the watermark, and so is the end of its granule: a timer still to come.
+            timers.registerEventTimeTimer(bucket(held.get(0)));
+        }
+        return out;
     }
 
-    private void put(long bucket, T event) throws Exception {
-        List<T> events = buckets.get(bucket);
-        List<T> updated = new ArrayList<>(events == null ? 1 : events.size() + 1);
-        if (events != null) {
-            updated.addAll(events);
+    private void insert(T event, TimerService timers) throws Exception {
+        List<T> held = events.value();
+        if (held == null) {
+            held = new ArrayList<>();
         }
-        updated.add(event);
-        buckets.put(bucket, updated);
+        int at = held.size();
+        if (at > 0 && order.compare(held.get(at - 1), event) > 0) {
+            int found = Collections.binarySearch(held, event, order);
+            at = found >= 0 ? found + 1 : -found - 1;
+        }
+        held.add(at, event);
+        events.update(held);
+        if (at == 0) {
+            // A new earliest: its granule's end may come before the timer already asked for (which stays, and
+            // finds nothing or the rest when it fires). Behind the watermark (held late) the next drain takes it.
+            long bucket = bucket(event);
+            if (bucket > timers.currentWatermark()) {
+                timers.registerEventTimeTimer(bucket);
+            }
+        }
+    }
+
+    /** The end of the event's timer granule (event time, ms). */
+    private long bucket(T event) {
+        return EventTime.roundUp(millis.applyAsLong(event), granularityMillis);
     }
 }

@@ -50,7 +50,7 @@ final class GatedBuffer<T> {
             }
             return false;
         }
-        for (T event : buffer.drain(key, timers.currentWatermark())) {
+        for (T event : buffer.drain(key, timers)) {
             handler.handle(event);
         }
         return true;

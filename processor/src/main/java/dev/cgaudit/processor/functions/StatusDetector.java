@@ -59,7 +59,7 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
     public void open(OpenContext openContext) {
         book = new CachedRuleBook();
         buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
-                new EventTimeBuffer<>(getRuntimeContext().getMapState(JobDescriptors.STATUS_BUFFER), ORDER,
+                new EventTimeBuffer<>(getRuntimeContext().getState(JobDescriptors.STATUS_BUFFER), ORDER,
                         s -> s.getTimestamp().toEpochMilli(), settings.timerGranularity().toMillis()));
         counters = getRuntimeContext().getState(JobDescriptors.STATUS_COUNTERS);
         degraded = getRuntimeContext().getMapState(JobDescriptors.STATUS_DEGRADED);
