@@ -194,9 +194,8 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         if (current == null || current < due) {
-            if (current != null) {
-                ctx.timerService().deleteEventTimeTimer(current);
-            }
+            // The earlier cleanup timer stays and finds nothing to do: a timer is one per key and time,
+            // so deleting it would also delete the buffer's or a sweep's timer due at that time.
             ctx.timerService().registerEventTimeTimer(due);
             cleanupAt.update(due);
         }

@@ -110,9 +110,8 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
             }
             return;
         }
-        if (previous != null && previous != due) {
-            ctx.timerService().deleteEventTimeTimer(previous);
-        }
+        // The earlier cleanup timer stays and finds nothing to do: a timer is one per key and time, so
+        // deleting it would also delete the buffer's timer due at that time.
         ctx.timerService().registerEventTimeTimer(due);
         cleanupAt.update(due);
     }

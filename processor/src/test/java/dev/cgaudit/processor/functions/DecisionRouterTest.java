@@ -215,6 +215,26 @@ class DecisionRouterTest {
     }
 
     @Test
+    void a_decision_due_when_the_nodes_cleanup_was_due_is_judged_when_the_watermark_passes_it() throws Exception {
+        var h = router(false);
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0.minusSeconds(60)));
+        long t0 = EventTime.millis(EventTime.micros(at(1)));
+        // The cleanup timer the first decision asks for, and a decision whose timer bucket ends just then.
+        long firstCleanup = EventTime.roundUp(t0 + SETTINGS.nodeRetention().toMillis(), 60_000);
+        Instant sameTime = Instant.ofEpochMilli(firstCleanup - 50);
+        send(h, move("node-a", 0, at(1), "/a", "/b"));
+        send(h, move("node-a", 1, at(120), "/a", "/b"));
+        send(h, byShell(move("node-a", 2, sameTime, "/user.slice", "/system.slice/x.service"), 5000));
+        // Judging seq 1 moves the node's cleanup later; the earlier cleanup time is the buffer's next timer.
+        advance(h, EventTime.millis(EventTime.micros(at(121))));
+        assertThat(h.extractOutputValues()).isEmpty();
+
+        advance(h, firstCleanup);
+        assertThat(h.extractOutputValues()).as("seq 2 judged once the watermark passed it").singleElement()
+                .satisfies(v -> assertThat(v.getDecisionIds()).containsExactly("node-a/" + dev.cgaudit.processor.Moves.BOOT + "/2"));
+    }
+
+    @Test
     void until_the_policy_is_loaded_decisions_wait_even_past_the_watermark() throws Exception {
         var h = router(true);
         rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0));
