@@ -39,6 +39,12 @@ public final class NodeWindows {
     private long[] expiresAt;
     private CountedDecision[][] counted;
     private int size;
+    /**
+     * The sweep time last asked for: most counts of a node ask for the same one. Not written to
+     * snapshots; after a restore the next count asks again, and the timer service keeps one timer
+     * per time.
+     */
+    private long sweepAsked = Long.MIN_VALUE;
 
     public NodeWindows() {
         this(new String[4], 0, new long[MIN_CAPACITY], new long[MIN_CAPACITY], new CountedDecision[MIN_CAPACITY][], 0);
@@ -77,6 +83,15 @@ public final class NodeWindows {
 
     private static long key(int slot, int tgid) {
         return ((long) (slot + 1) << 32) | (tgid & 0xffffffffL);
+    }
+
+    /** Whether a sweep at {@code time} is still to be asked for (a timer registered): false when it was the last one asked. */
+    public boolean askSweep(long time) {
+        if (time == sweepAsked) {
+            return false;
+        }
+        sweepAsked = time;
+        return true;
     }
 
     /** The decisions counted in the subject's window, oldest first; empty when it has none. Do not change it. */
@@ -145,7 +160,9 @@ public final class NodeWindows {
 
     /** A copy whose arrays are its own; the windows' decision arrays are shared (they never change). */
     public NodeWindows copy() {
-        return new NodeWindows(rules.clone(), ruleSlots, keys.clone(), expiresAt.clone(), counted.clone(), size);
+        NodeWindows copy = new NodeWindows(rules.clone(), ruleSlots, keys.clone(), expiresAt.clone(), counted.clone(), size);
+        copy.sweepAsked = sweepAsked;
+        return copy;
     }
 
     /** Every window as (rule id, tgid, expiry, decisions), for the serializer. */

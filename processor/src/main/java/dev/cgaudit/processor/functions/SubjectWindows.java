@@ -85,13 +85,13 @@ final class SubjectWindows {
         long expiresAt = EventTime.roundUp(EventTime.millis(decision.timestampMicros()) + threshold.within().toMillis(),
                 granularityMillis);
         windows.put(subject, window, expiresAt);
-        state.update(windows);
         long sweep = EventTime.roundUp(expiresAt, SWEEP_MILLIS);
         if (sweep <= timers.currentWatermark()) {
             sweepNow = true;
-        } else {
+        } else if (windows.askSweep(sweep)) {
             timers.registerEventTimeTimer(sweep);
         }
+        state.update(windows);
     }
 
     /** After a timer's decisions are counted: sweeps if the timer is a sweep's, or a window was counted expired. */
