@@ -2,9 +2,7 @@ package dev.cgaudit.processor;
 
 import dev.cgaudit.processor.types.NodeWindowsSerializer;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.IntPredicate;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -85,6 +83,10 @@ public final class NodeWindows {
         return ((long) (slot + 1) << 32) | (tgid & 0xffffffffL);
     }
 
+    private static int slotOf(long key) {
+        return (int) (key >>> 32) - 1;
+    }
+
     /** Whether a sweep at {@code time} is still to be asked for (a timer registered): false when it was the last one asked. */
     public boolean askSweep(long time) {
         if (time == sweepAsked) {
@@ -132,8 +134,8 @@ public final class NodeWindows {
     public void removeRule(String ruleId) {
         for (int slot = 0; slot < ruleSlots; slot++) {
             if (ruleId.equals(rules[slot])) {
-                long high = (long) (slot + 1) << 32;
-                removeWhere(i -> (keys[i] & 0xffffffff00000000L) == high);
+                int removed = slot;
+                removeWhere(i -> slotOf(keys[i]) == removed);
                 rules[slot] = null;
             }
         }
@@ -147,17 +149,6 @@ public final class NodeWindows {
         return size;
     }
 
-    /** The subjects with a window, as "rule|tgid" (for tests and diagnostics). */
-    public List<String> subjects() {
-        List<String> out = new ArrayList<>(size);
-        for (long k : keys) {
-            if (k != EMPTY) {
-                out.add(rules[(int) (k >>> 32) - 1] + '|' + (int) k);
-            }
-        }
-        return out;
-    }
-
     /** A copy whose arrays are its own; the windows' decision arrays are shared (they never change). */
     public NodeWindows copy() {
         NodeWindows copy = new NodeWindows(rules.clone(), ruleSlots, keys.clone(), expiresAt.clone(), counted.clone(), size);
@@ -169,7 +160,7 @@ public final class NodeWindows {
     public void forEach(WindowVisitor visitor) throws IOException {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != EMPTY) {
-                visitor.visit(rules[(int) (keys[i] >>> 32) - 1], (int) keys[i], expiresAt[i], counted[i]);
+                visitor.visit(rules[slotOf(keys[i])], (int) keys[i], expiresAt[i], counted[i]);
             }
         }
     }

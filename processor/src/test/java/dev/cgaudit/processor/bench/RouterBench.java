@@ -2,11 +2,10 @@ package dev.cgaudit.processor.bench;
 
 import dev.cgaudit.policy.PolicyRule;
 import dev.cgaudit.processor.EncodedDecision;
-import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.ProcessorSettings;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.Rules;
-import dev.cgaudit.processor.functions.DecisionRouter;
+import dev.cgaudit.processor.functions.RouterHarness;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.codec.EventCodec;
@@ -16,9 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -78,14 +74,7 @@ public final class RouterBench {
 
     /** One pass over every decision in a fresh router; the number of violations it raised. */
     static long run(EncodedDecision[] decisions, List<RuleChange> rules) throws Exception {
-        try (KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> h =
-                     new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                             new DecisionRouter(ProcessorSettings.DEFAULTS, false),
-                             List.of(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED)),
-                             EncodedDecision::node, Types.STRING, 1, 1, 0)) {
-            // The harness's default keeps snapshots in memory up to 5 MB; the bench's state is larger.
-            h.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));
-            h.open();
+        try (KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> h = RouterHarness.open(null)) {
             long start = decisions[0].millis();
             for (RuleChange rule : rules) {
                 h.processBroadcastElement(rule, start - 3_600_000);

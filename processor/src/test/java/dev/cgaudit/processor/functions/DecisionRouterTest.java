@@ -179,7 +179,8 @@ class DecisionRouterTest {
         assertThat(h.extractOutputValues()).isEmpty();
         List<String> subjects = new ArrayList<>();
         h.getOperator().getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                JobDescriptors.ROUTER_WINDOWS, (node, windows) -> windows.value().subjects().forEach(s -> subjects.add(node + ": " + s)));
+                JobDescriptors.ROUTER_WINDOWS, (node, windows) -> windows.value().forEach(
+                        (rule, tgid, expiresAt, counted) -> subjects.add(node + ": " + rule + "|" + tgid)));
         assertThat(subjects).containsExactlyInAnyOrder("node-a: probing|5000", "node-a: bouncing|777", "node-b: probing|6000");
     }
 

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
-import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.ProcessorSettings;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.Rules;
@@ -19,13 +18,11 @@ import dev.cgaudit.schema.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.memory.MemCheckpointStreamFactory;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFinalizer;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -92,13 +89,7 @@ class RouterSnapshotTest {
 
     static KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> router(
             OperatorSubtaskState restore) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new DecisionRouter(ProcessorSettings.DEFAULTS, false), List.of(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED)),
-                EncodedDecision::node, Types.STRING, 1, 1, 0);
-        if (restore != null) {
-            h.initializeState(restore);   // the rules come back with the broadcast state
-        }
-        h.open();
+        var h = RouterHarness.open(restore);
         if (restore == null) {
             long at = EventTime.millis(EventTime.micros(T0));
             h.processBroadcastElement(Rules.upsert(Rules.probing(), 1, T0), at);
