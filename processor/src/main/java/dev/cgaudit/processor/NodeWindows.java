@@ -43,6 +43,8 @@ public final class NodeWindows {
      * per time.
      */
     private long sweepAsked = Long.MIN_VALUE;
+    /** The boot id the node's counted decisions share (one instance, not one per decision); not written either. */
+    private String boot;
 
     public NodeWindows() {
         this(new String[4], 0, new long[MIN_CAPACITY], new long[MIN_CAPACITY], new CountedDecision[MIN_CAPACITY][], 0);
@@ -85,6 +87,18 @@ public final class NodeWindows {
 
     private static int slotOf(long key) {
         return (int) (key >>> 32) - 1;
+    }
+
+    /**
+     * {@code bootId} as an instance this node's windows already hold when equal, so that their
+     * decisions share it: a node has one boot at a time, and each decoded decision brings its own copy.
+     */
+    public String boot(String bootId) {
+        if (bootId.equals(boot)) {
+            return boot;
+        }
+        boot = bootId;
+        return bootId;
     }
 
     /** Whether a sweep at {@code time} is still to be asked for (a timer registered): false when it was the last one asked. */
@@ -153,6 +167,7 @@ public final class NodeWindows {
     public NodeWindows copy() {
         NodeWindows copy = new NodeWindows(rules.clone(), ruleSlots, keys.clone(), expiresAt.clone(), counted.clone(), size);
         copy.sweepAsked = sweepAsked;
+        copy.boot = boot;
         return copy;
     }
 

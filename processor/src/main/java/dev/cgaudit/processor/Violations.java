@@ -135,7 +135,7 @@ public final class Violations {
         CountedDecision first = counted.get(0);
         CountedDecision last = counted.get(counted.size() - 1);
         ViolationKind kind = rule.kind() == RuleKind.DENIAL_BURST ? ViolationKind.DENIAL_BURST : ViolationKind.CHURN;
-        List<String> ids = counted.stream().map(CountedDecision::eventId).toList();
+        List<String> ids = counted.stream().map(c -> c.eventId(node)).toList();
         List<Outcome> outcomes = counted.stream().map(CountedDecision::outcome).toList();
         String who = node + "/" + tgid;
         String subject = kind == ViolationKind.DENIAL_BURST

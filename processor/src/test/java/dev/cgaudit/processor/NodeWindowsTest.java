@@ -34,7 +34,7 @@ class NodeWindowsTest {
                 int tgid = random.nextInt(tgids) - tgids / 4;   // negative tgids too: the key takes them unsigned
                 int dice = random.nextInt(100);
                 if (dice < 55) {
-                    Window w = new Window(new CountedDecision[] {new CountedDecision("e" + op, op, Outcome.DENIED)},
+                    Window w = new Window(new CountedDecision[] {new CountedDecision("boot", op, null, op, Outcome.DENIED)},
                             random.nextInt(1_000));
                     windows.put(windows.subject(rule, tgid), w.counted(), w.expiresAt());
                     model.put(rule + "|" + tgid, w);

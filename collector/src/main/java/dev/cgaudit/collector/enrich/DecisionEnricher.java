@@ -10,6 +10,7 @@ import dev.cgaudit.collector.decode.RawDecision;
 import dev.cgaudit.collector.decode.RecordLayout;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.CgroupRef;
+import dev.cgaudit.schema.EventIds;
 import dev.cgaudit.schema.Operation;
 import dev.cgaudit.schema.Outcome;
 import dev.cgaudit.schema.Target;
@@ -59,7 +60,7 @@ public final class DecisionEnricher {
         // defaults on every build, a fifth of the reader thread in the end-to-end bench. A field
         // left unset fails at encoding, naming it.
         AttachDecision d = new AttachDecision();
-        d.setEventId(node + "/" + bootId + "/" + seq);
+        d.setEventId(EventIds.of(node, bootId, seq));
         d.setNode(node);
         d.setBootId(bootId);
         d.setSeq(seq);

@@ -3,7 +3,6 @@ package dev.cgaudit.processor.functions;
 import dev.cgaudit.policy.Match;
 import dev.cgaudit.policy.PolicyRule;
 import dev.cgaudit.policy.RuleMatcher;
-import dev.cgaudit.processor.CountedDecision;
 import dev.cgaudit.processor.EncodedDecision;
 import dev.cgaudit.processor.EventTime;
 import dev.cgaudit.processor.JobDescriptors;
@@ -148,18 +147,14 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
                     }
                 }
                 case DENIAL_BURST -> windows.count(rule, inForce.version(), d.getNode(), d.getWriter().getTgid(),
-                        d.getWriter().getComm(), counted(d, micros), ctx.timerService(), out);
+                        d.getWriter().getComm(), d, micros, ctx.timerService(), out);
                 case CHURN -> {
                     Target t = d.getTarget();
-                    windows.count(rule, inForce.version(), d.getNode(), t.getTgid(), t.getComm(), counted(d, micros),
+                    windows.count(rule, inForce.version(), d.getNode(), t.getTgid(), t.getComm(), d, micros,
                             ctx.timerService(), out);
                 }
             }
         }
-    }
-
-    private static CountedDecision counted(AttachDecision d, long micros) {
-        return new CountedDecision(d.getEventId(), micros, d.getOutcome());
     }
 
     /** The one place a decision is decoded after the source checked it. */

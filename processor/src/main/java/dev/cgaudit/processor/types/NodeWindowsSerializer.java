@@ -5,20 +5,26 @@ import dev.cgaudit.processor.NodeWindows;
 import dev.cgaudit.schema.Outcome;
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes a node's {@link NodeWindows}: the number of windows, then each as rule id, tgid, expiry and
- * its counted decisions (event id, timestamp, outcome as its symbol's position). Rule slots are not
- * written: reading a window gives its rule a slot again. The copy is {@link NodeWindows#copy()}: the
- * heap backend copies a value this way before a change could reach a snapshot in progress. Part of
- * savepoints (the router's window state): the format changes only with a new snapshot version.
+ * Writes a node's {@link NodeWindows}: the number of windows, the boot ids its decisions name (once
+ * each), then each window as rule id, tgid, expiry and its counted decisions. A decision is its boot's
+ * position (a byte when there are fewer than 127 boots, else an int) and seq, or {@code -1} and the
+ * event id when that is not node/bootId/seq; then its timestamp and its outcome's position. Rule
+ * slots are not written: reading a window gives its rule a slot again. The copy is
+ * {@link NodeWindows#copy()}: the heap backend copies a value this way before a change could reach a
+ * snapshot in progress. Part of savepoints (the router's window state): the format changes only with
+ * a new snapshot class ({@link CompactIdsSnapshot} replaced {@link Snapshot}).
  */
 public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWindows> {
 
@@ -27,6 +33,8 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     public static final NodeWindowsSerializer INSTANCE = new NodeWindowsSerializer();
 
     private static final Outcome[] OUTCOMES = Outcome.values();
+    /** In place of a boot's position: the decision's event id follows, as it is not node/bootId/seq. */
+    private static final int OTHER_EVENT_ID = -1;
 
     /** Picked up through {@code @TypeInfo} on {@link NodeWindows}. */
     public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<NodeWindows> {
@@ -63,34 +71,94 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
 
     @Override
     public void serialize(NodeWindows windows, DataOutputView out) throws IOException {
+        List<String> boots = new ArrayList<>(1);
+        windows.forEach((ruleId, tgid, expiresAt, counted) -> {
+            for (CountedDecision c : counted) {
+                if (c.otherEventId() == null && indexOf(boots, c.bootId()) < 0) {
+                    boots.add(c.bootId());
+                }
+            }
+        });
         out.writeInt(windows.size());
+        out.writeInt(boots.size());
+        for (String boot : boots) {
+            CompactStrings.write(boot, out);
+        }
         windows.forEach((ruleId, tgid, expiresAt, counted) -> {
             CompactStrings.write(ruleId, out);
             out.writeInt(tgid);
             out.writeLong(expiresAt);
             out.writeInt(counted.length);
             for (CountedDecision c : counted) {
-                CompactStrings.write(c.eventId(), out);
+                if (c.otherEventId() == null) {
+                    writePosition(indexOf(boots, c.bootId()), boots.size(), out);
+                    out.writeLong(c.seq());
+                } else {
+                    writePosition(OTHER_EVENT_ID, boots.size(), out);
+                    CompactStrings.write(c.otherEventId(), out);
+                }
                 out.writeLong(c.timestampMicros());
                 out.writeByte(c.outcome() == null ? -1 : c.outcome().ordinal());
             }
         });
     }
 
+    /**
+     * A decision's boot position (or {@link #OTHER_EVENT_ID}): one byte when the node's windows name
+     * fewer than 127 boots, as nearly always; an int otherwise. A heap snapshot writes an int as four
+     * calls down its stream, and these are written per counted decision.
+     */
+    private static void writePosition(int position, int boots, DataOutputView out) throws IOException {
+        if (boots < Byte.MAX_VALUE) {
+            out.writeByte(position);
+        } else {
+            out.writeInt(position);
+        }
+    }
+
+    private static int readPosition(int boots, DataInputView in) throws IOException {
+        return boots < Byte.MAX_VALUE ? in.readByte() : in.readInt();
+    }
+
+    /** The position of {@code boot} in {@code boots} (the same instance first: a node's decisions share theirs), or -1. */
+    private static int indexOf(List<String> boots, String boot) {
+        for (int i = 0; i < boots.size(); i++) {
+            if (boots.get(i) == boot) {
+                return i;
+            }
+        }
+        return boots.indexOf(boot);
+    }
+
     @Override
     public NodeWindows deserialize(DataInputView in) throws IOException {
         NodeWindows windows = new NodeWindows();
         int size = in.readInt();
+        String[] boots = new String[in.readInt()];
+        for (int b = 0; b < boots.length; b++) {
+            boots[b] = CompactStrings.read(in);
+        }
         for (int w = 0; w < size; w++) {
             String ruleId = CompactStrings.read(in);
             int tgid = in.readInt();
             long expiresAt = in.readLong();
             CountedDecision[] counted = new CountedDecision[in.readInt()];
             for (int i = 0; i < counted.length; i++) {
-                String eventId = CompactStrings.read(in);
+                int boot = readPosition(boots.length, in);
+                String bootId = null;
+                long seq = 0;
+                String otherEventId = null;
+                if (boot == OTHER_EVENT_ID) {
+                    otherEventId = CompactStrings.read(in);
+                } else if (boot >= 0 && boot < boots.length) {
+                    bootId = boots[boot];
+                    seq = in.readLong();
+                } else {
+                    throw new IOException("window decision names boot " + boot + " of " + boots.length);
+                }
                 long micros = in.readLong();
                 byte outcome = in.readByte();
-                counted[i] = new CountedDecision(eventId, micros, outcome < 0 ? null : OUTCOMES[outcome]);
+                counted[i] = new CountedDecision(bootId, seq, otherEventId, micros, outcome < 0 ? null : OUTCOMES[outcome]);
             }
             windows.put(windows.subject(ruleId, tgid), counted, expiresAt);
         }
@@ -106,6 +174,11 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         int size = in.readInt();
         out.writeInt(size);
+        int boots = in.readInt();
+        out.writeInt(boots);
+        for (int b = 0; b < boots; b++) {
+            CompactStrings.copy(in, out);
+        }
         for (int w = 0; w < size; w++) {
             CompactStrings.copy(in, out);
             out.writeInt(in.readInt());
@@ -113,7 +186,13 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
             int n = in.readInt();
             out.writeInt(n);
             for (int i = 0; i < n; i++) {
-                CompactStrings.copy(in, out);
+                int boot = readPosition(boots, in);
+                writePosition(boot, boots, out);
+                if (boot == OTHER_EVENT_ID) {
+                    CompactStrings.copy(in, out);
+                } else {
+                    out.writeLong(in.readLong());
+                }
                 out.writeLong(in.readLong());
                 out.writeByte(in.readByte());
             }
@@ -122,13 +201,31 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
 
     @Override
     public TypeSerializerSnapshot<NodeWindows> snapshotConfiguration() {
-        return new Snapshot();
+        return new CompactIdsSnapshot();
     }
 
-    /** The format above. */
+    /**
+     * The first format, with each decision's event id as a string. Kept so that a savepoint written
+     * with it still names a class here; {@link CompactIdsSnapshot} declares it incompatible, so such a
+     * savepoint fails to restore with Flink's message instead of being misread.
+     */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<NodeWindows> {
         public Snapshot() {
             super(() -> INSTANCE);
+        }
+    }
+
+    /** The format above: decisions by boot position and seq, an event id only where it is not node/bootId/seq. */
+    public static final class CompactIdsSnapshot extends SimpleTypeSerializerSnapshot<NodeWindows> {
+        public CompactIdsSnapshot() {
+            super(() -> INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<NodeWindows> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<NodeWindows> oldSnapshot) {
+            return oldSnapshot instanceof CompactIdsSnapshot ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

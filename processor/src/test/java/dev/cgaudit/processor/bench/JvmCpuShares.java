@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * snapshots (the JVM stops idle compiler threads) are missing from their kind but not from the
  * process total, so the shares are lower bounds. Empty where there is no /proc.
  */
-record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKind) {
+record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKind, Map<String, Long> ticksByThread,
+        Map<String, String> names) {
 
     /** Kinds by the start of the thread's name as the kernel keeps it (15 characters). */
     private static final Map<String, String[]> KINDS = kinds();
@@ -38,8 +39,10 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
         Path self = Path.of("/proc/self");
         Map<String, Map<String, Long>> byKind = new HashMap<>();
         KINDS.keySet().forEach(k -> byKind.put(k, new HashMap<>()));
+        Map<String, Long> byThread = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
         if (!Files.isDirectory(self.resolve("task"))) {
-            return new JvmCpuShares(0, byKind);
+            return new JvmCpuShares(0, byKind, byThread, names);
         }
         try (Stream<Path> tasks = Files.list(self.resolve("task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -51,14 +54,16 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
                 } catch (IOException gone) {
                     continue;   // the thread ended while we looked
                 }
+                byThread.put(task.getFileName().toString(), ticks);
+                names.put(task.getFileName().toString(), name);
                 String kind = kindOf(name);
                 if (kind != null) {
                     byKind.get(kind).put(task.getFileName().toString(), ticks);
                 }
             }
-            return new JvmCpuShares(ticks(Files.readString(self.resolve("stat"))), byKind);
+            return new JvmCpuShares(ticks(Files.readString(self.resolve("stat"))), byKind, byThread, names);
         } catch (IOException e) {
-            return new JvmCpuShares(0, byKind);
+            return new JvmCpuShares(0, byKind, byThread, names);
         }
     }
 
@@ -82,7 +87,9 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
             now.forEach((tid, ticks) -> delta.put(tid, ticks - before.getOrDefault(tid, 0L)));
             d.put(kind, delta);
         });
-        return new JvmCpuShares(processTicks - start.processTicks, d);
+        Map<String, Long> threads = new HashMap<>();
+        ticksByThread.forEach((tid, ticks) -> threads.put(tid, ticks - start.ticksByThread.getOrDefault(tid, 0L)));
+        return new JvmCpuShares(processTicks - start.processTicks, d, threads, names);
     }
 
     double share(String kind) {
@@ -113,6 +120,21 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
                 text.append(String.format(Locale.ROOT, ", %s %.1f µs", kind, 1e6 * seconds(kind) / decisions));
             }
         }
+        return text.toString();
+    }
+
+    /**
+     * The {@code limit} busiest groups of threads, named as the kernel keeps them with digits folded
+     * to '#' (so a pool's threads are one group), as "name: µs per decision (share)" lines: where the
+     * rest of the process CPU goes besides the kinds {@link #describe} names.
+     */
+    String busiestThreads(long decisions, int limit) {
+        Map<String, Long> byGroup = new HashMap<>();
+        ticksByThread.forEach((tid, ticks) -> byGroup.merge(names.get(tid).replaceAll("[0-9]+", "#"), ticks, Long::sum));
+        StringBuilder text = new StringBuilder();
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+                .forEach(g -> text.append(String.format(Locale.ROOT, "  %-16s %6.2f µs/decision %5.1f%%%n", g.getKey(),
+                        1e6 * g.getValue() / TICKS_PER_SECOND / decisions, 100.0 * g.getValue() / Math.max(1, processTicks))));
         return text.toString();
     }
 

@@ -117,10 +117,10 @@ public final class ProcessorBench {
                 if (warmUp) {
                     // The same job on a small topic first, un-timed, in this JVM: a long-running job has its
                     // code compiled long since; without this a quarter of the live run's CPU was the JIT.
-                    Timed w = runLive(flink, kafka, warmTopics, trust, dir.resolve("warm-checkpoints"), "bench-warm");
+                    Timed w = runLive(flink, kafka, warmTopics, trust, dir.resolve("warm-checkpoints"), "bench-warm", warm);
                     System.err.printf("warm-up: %,d decisions in %.1f s, %.1f CPU s (not counted)%n", warm, w.seconds(), w.cpuSeconds());
                 }
-                Timed live = runLive(flink, kafka, Topics.DEFAULT, trust, dir.resolve("checkpoints"), "bench");
+                Timed live = runLive(flink, kafka, Topics.DEFAULT, trust, dir.resolve("checkpoints"), "bench", n);
                 rows.add(row("live (Kafka → MiniCluster p=2 → Kafka EOS)" + (modes.contains("cold") ? ", cold" : ", warm"),
                         n, live.seconds(), live.cpuSeconds(), cores, LIVE_GOAL_PER_CORE * cores,
                         live.violations() + " violations, " + live.shares().describe(n)));
@@ -176,7 +176,7 @@ public final class ProcessorBench {
 
     /** Times the live job through the decisions {@link #fill} put in {@code topics}. */
     static Timed runLive(MiniCluster flink, KafkaBrokerExtension kafka, Topics topics, TrustedKeys trust,
-            Path checkpoints, String transactionalIdPrefix) throws Exception {
+            Path checkpoints, String transactionalIdPrefix, long decisions) throws Exception {
         StreamExecutionEnvironment env = new TestStreamEnvironment(flink, JOB_PARALLELISM);
         LiveJob.define(env, new LiveJob.Config(kafka.bootstrapServers(), topics, "bench", transactionalIdPrefix + "-" + System.nanoTime(),
                 trust, SETTINGS, CHECKPOINT_INTERVAL, checkpoints.toUri().toString(),
@@ -189,6 +189,10 @@ public final class ProcessorBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         JvmCpuShares used = JvmCpuShares.now().since(shares);
+        if (Boolean.getBoolean("bench.threads")) {
+            System.err.printf("%s: CPU by thread group%n%s", transactionalIdPrefix, used.busiestThreads(
+                    decisions, 20));
+        }
         // When the markers are readable, every router subtask's findings before them are committed
         // (one transaction per subtask and checkpoint), but the reader need not have read all of the
         // topic's partitions yet: counted afterwards, not timed, once nothing more arrives.

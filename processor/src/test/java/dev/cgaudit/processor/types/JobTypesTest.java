@@ -84,19 +84,20 @@ class JobTypesTest {
 
     @Test
     void a_nodes_windows_round_trip_and_a_copy_is_apart_from_the_original() throws Exception {
-        CountedDecision first = new CountedDecision("node-a/boot/1", 42, Outcome.DENIED);
-        CountedDecision second = new CountedDecision("nöde-ä/😀/2", 43, null);
+        CountedDecision first = CountedDecision.of("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED);
+        CountedDecision second = CountedDecision.of("node-a", "nöde-ä/😀/2", "😀", 2, 43, null);
+        CountedDecision rebooted = CountedDecision.of("node-a", "node-a/boot-2/7", "boot-2", 7, 44, Outcome.ALLOWED);
         NodeWindows w = new NodeWindows();
         w.put(w.subject("probing", 5000), new CountedDecision[] {first}, 10_099);
-        w.put(w.subject("bouncing", -1), new CountedDecision[] {first, second}, Long.MAX_VALUE);
+        w.put(w.subject("bouncing", -1), new CountedDecision[] {first, second, rebooted}, Long.MAX_VALUE);
         NodeWindowsSerializer s = NodeWindowsSerializer.INSTANCE;
 
         NodeWindows back = roundTrip(s, w);
         assertThat(back).isNotSameAs(w);
         assertThat(contents(back)).isEqualTo(contents(w)).containsExactlyInAnyOrder(
-                "probing|5000 until 10099: [CountedDecision[eventId=node-a/boot/1, timestampMicros=42, outcome=DENIED]]",
-                "bouncing|-1 until 9223372036854775807: [CountedDecision[eventId=node-a/boot/1, timestampMicros=42, outcome=DENIED], "
-                        + "CountedDecision[eventId=nöde-ä/😀/2, timestampMicros=43, outcome=null]]");
+                "probing|5000 until 10099: [node-a/boot/1 at 42 DENIED]",
+                "bouncing|-1 until 9223372036854775807: [node-a/boot/1 at 42 DENIED, nöde-ä/😀/2 at 43 null, "
+                        + "node-a/boot-2/7 at 44 ALLOWED]");
         assertThat(roundTrip(s, new NodeWindows()).isEmpty()).isTrue();
 
         // What the heap backend relies on: changing the live value after a copy leaves the copy (a snapshot's) as it was.
@@ -107,12 +108,59 @@ class JobTypesTest {
         w.put(w.subject("churn", 9), new CountedDecision[] {second}, 8);
         w.removeRule("bouncing");
         assertThat(contents(copy)).isEqualTo(before);
-        assertThat(contents(w)).containsExactly("churn|9 until 8: [CountedDecision[eventId=nöde-ä/😀/2, timestampMicros=43, outcome=null]]");
+        assertThat(contents(w)).containsExactly("churn|9 until 8: [nöde-ä/😀/2 at 43 null]");
+    }
+
+    @Test
+    void a_counted_decision_keeps_its_event_id_only_when_it_is_not_node_boot_seq() {
+        assertThat(CountedDecision.of("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED))
+                .isEqualTo(new CountedDecision("boot", 1, null, 42, Outcome.DENIED));
+        CountedDecision foreign = CountedDecision.of("node-a", "node-a/boot/01", "boot", 1, 42, Outcome.DENIED);
+        assertThat(foreign).isEqualTo(new CountedDecision(null, 0, "node-a/boot/01", 42, Outcome.DENIED));
+        assertThat(foreign.eventId("node-a")).isEqualTo("node-a/boot/01");
+    }
+
+    @Test
+    void windows_share_one_instance_of_their_boot_id() throws Exception {
+        NodeWindows w = new NodeWindows();
+        String boot = new String("boot-1");
+        assertThat(w.boot(boot)).isSameAs(boot);
+        assertThat(w.boot(new String("boot-1"))).isSameAs(boot);
+        String next = new String("boot-2");
+        assertThat(w.boot(next)).isSameAs(next);
+        // Read back from a snapshot, a node's decisions share the boot id too.
+        w.put(w.subject("probing", 1), new CountedDecision[] {new CountedDecision(new String("b"), 1, null, 1, null)}, 9);
+        w.put(w.subject("probing", 2), new CountedDecision[] {new CountedDecision(new String("b"), 2, null, 2, null)}, 9);
+        List<String> boots = new ArrayList<>();
+        roundTrip(NodeWindowsSerializer.INSTANCE, w).forEach((rule, tgid, expiresAt, counted) -> boots.add(counted[0].bootId()));
+        assertThat(boots).hasSize(2);
+        assertThat(boots.get(0)).isSameAs(boots.get(1));
+    }
+
+    @Test
+    void windows_naming_many_boots_round_trip() throws Exception {
+        NodeWindows w = new NodeWindows();
+        for (int boot = 0; boot < 300; boot++) {
+            w.put(w.subject("churn-0", boot), new CountedDecision[] {
+                    CountedDecision.of("node-a", "node-a/boot-" + boot + "/" + boot, "boot-" + boot, boot, boot, Outcome.ALLOWED)}, 9);
+        }
+        w.put(w.subject("churn-0", -5), new CountedDecision[] {CountedDecision.of("node-a", "foreign", "b", 1, 1, null)}, 9);
+        assertThat(contents(roundTrip(NodeWindowsSerializer.INSTANCE, w))).hasSize(301).isEqualTo(contents(w))
+                .contains("churn-0|299 until 9: [node-a/boot-299/299 at 299 ALLOWED]", "churn-0|-5 until 9: [foreign at 1 null]");
+    }
+
+    @Test
+    void windows_written_in_the_first_format_do_not_restore() {
+        var current = NodeWindowsSerializer.INSTANCE.snapshotConfiguration();
+        assertThat(current.resolveSchemaCompatibility(new NodeWindowsSerializer.Snapshot()).isIncompatible()).isTrue();
+        assertThat(current.resolveSchemaCompatibility(NodeWindowsSerializer.INSTANCE.snapshotConfiguration())
+                .isCompatibleAsIs()).isTrue();
     }
 
     static List<String> contents(NodeWindows w) throws Exception {
         List<String> out = new ArrayList<>();
-        w.forEach((rule, tgid, expiresAt, counted) -> out.add(rule + "|" + tgid + " until " + expiresAt + ": " + List.of(counted)));
+        w.forEach((rule, tgid, expiresAt, counted) -> out.add(rule + "|" + tgid + " until " + expiresAt + ": "
+                + Stream.of(counted).map(c -> c.eventId("node-a") + " at " + c.timestampMicros() + " " + c.outcome()).toList()));
         return out;
     }
 
@@ -133,7 +181,7 @@ class JobTypesTest {
     @Test
     void violations_travel_as_their_message_and_every_violation_stream_has_that_type() throws Exception {
         PolicyViolation v = Violations.window(Rules.probing(), 3, "node-a", 5000, "bash",
-                List.of(new CountedDecision("node-a/boot/1", 42, Outcome.DENIED), new CountedDecision("node-a/boot/2", 43, Outcome.DENIED)));
+                List.of(new CountedDecision("boot", 1, null, 42, Outcome.DENIED), new CountedDecision("boot", 2, null, 43, Outcome.DENIED)));
         ViolationSerializer s = new ViolationSerializer();
         assertThat(roundTrip(s, v)).isEqualTo(v).isNotSameAs(v);
         assertThat(s.copy(v)).isEqualTo(v).isNotSameAs(v);
