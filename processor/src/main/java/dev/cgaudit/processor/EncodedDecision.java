@@ -3,6 +3,7 @@ package dev.cgaudit.processor;
 import dev.cgaudit.processor.types.EncodedDecisionSerializer;
 import dev.cgaudit.processor.types.SerializerTypeInfo;
 import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.EventIds;
 import java.util.Comparator;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
@@ -31,17 +32,33 @@ public final class EncodedDecision {
     private final long timestampMicros;
     private final String bootId;
     private final long seq;
-    private final String eventId;
+    /** Null when it is node/bootId/seq (nearly always): derived then, and not carried through shuffles, sorts and state. */
+    private final String otherEventId;
     private final byte[] message;
 
     /** @param message the decision's Avro single-object encoding; never modified afterwards */
     public EncodedDecision(String node, long timestampMicros, String bootId, long seq, String eventId, byte[] message) {
+        this(node, timestampMicros, bootId, seq, message,
+                EventIds.isOf(Objects.requireNonNull(eventId, "eventId"), Objects.requireNonNull(node, "node"),
+                        Objects.requireNonNull(bootId, "bootId"), seq) ? null : eventId);
+    }
+
+    private EncodedDecision(String node, long timestampMicros, String bootId, long seq, byte[] message, String otherEventId) {
         this.node = Objects.requireNonNull(node, "node");
         this.timestampMicros = timestampMicros;
         this.bootId = Objects.requireNonNull(bootId, "bootId");
         this.seq = seq;
-        this.eventId = Objects.requireNonNull(eventId, "eventId");
+        this.otherEventId = otherEventId;
         this.message = Objects.requireNonNull(message, "message");
+    }
+
+    /**
+     * For a reader of the serialized form: {@code otherEventId} as {@link #otherEventId} gives it (null
+     * for node/bootId/seq), so the id is neither built nor checked again.
+     */
+    public static EncodedDecision read(String node, long timestampMicros, String bootId, long seq, String otherEventId,
+                                       byte[] message) {
+        return new EncodedDecision(node, timestampMicros, bootId, seq, message, otherEventId);
     }
 
     /** {@code decision} with the message it was decoded from (or encoded to). */
@@ -72,7 +89,12 @@ public final class EncodedDecision {
     }
 
     public String eventId() {
-        return eventId;
+        return otherEventId != null ? otherEventId : EventIds.of(node, bootId, seq);
+    }
+
+    /** The event id when it is not node/bootId/seq; null when it is (and {@link #eventId} derives it). */
+    public String otherEventId() {
+        return otherEventId;
     }
 
     /** The single-object message itself (not a copy: do not modify). */
@@ -83,17 +105,17 @@ public final class EncodedDecision {
     @Override
     public boolean equals(Object o) {
         return o instanceof EncodedDecision other && timestampMicros == other.timestampMicros && seq == other.seq
-                && node.equals(other.node) && bootId.equals(other.bootId) && eventId.equals(other.eventId)
+                && node.equals(other.node) && bootId.equals(other.bootId) && Objects.equals(otherEventId, other.otherEventId)
                 && java.util.Arrays.equals(message, other.message);
     }
 
     @Override
     public int hashCode() {
-        return eventId.hashCode();
+        return Objects.hash(node, bootId, seq, otherEventId);
     }
 
     @Override
     public String toString() {
-        return "EncodedDecision[" + eventId + " at " + timestampMicros + "µs, " + message.length + " bytes]";
+        return "EncodedDecision[" + eventId() + " at " + timestampMicros + "µs, " + message.length + " bytes]";
     }
 }

@@ -23,7 +23,12 @@ final class CompactStrings {
     }
 
     static String read(DataInputView in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+        return read(in.readInt(), in);
+    }
+
+    /** The string whose length {@code length} the caller has read already. */
+    static String read(int length, DataInputView in) throws IOException {
+        byte[] bytes = new byte[length];
         in.readFully(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
     }

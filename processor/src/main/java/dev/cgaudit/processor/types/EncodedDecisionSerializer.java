@@ -6,21 +6,27 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes an {@link EncodedDecision} as its routing fields and its message bytes. Copies are the
+ * Writes an {@link EncodedDecision} as its routing fields and its message bytes: node, timestamp,
+ * boot id, seq, the event id ({@code -1} in place of its length when it is node/bootId/seq, as the
+ * collector makes it), the message. Copies are the
  * instance itself: the type is immutable, so the heap state backend's copy-on-write and object
  * copies between chained operators cost nothing. Part of savepoints (router buffer): the format
- * changes only with a new snapshot version.
+ * changes only with a new snapshot class ({@link DerivedIdSnapshot} replaced {@link Snapshot}).
  */
 public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<EncodedDecision> {
 
     private static final long serialVersionUID = 1L;
 
     public static final EncodedDecisionSerializer INSTANCE = new EncodedDecisionSerializer();
+
+    /** In place of the event id's length: the id is node/bootId/seq, and not written. */
+    private static final int DERIVED_EVENT_ID = -1;
 
     /** Picked up through {@code @TypeInfo} on {@link EncodedDecision}: wherever Flink extracts the type. */
     public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<EncodedDecision> {
@@ -36,7 +42,11 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
         out.writeLong(d.timestampMicros());
         CompactStrings.write(d.bootId(), out);
         out.writeLong(d.seq());
-        CompactStrings.write(d.eventId(), out);
+        if (d.otherEventId() == null) {
+            out.writeInt(DERIVED_EVENT_ID);
+        } else {
+            CompactStrings.write(d.otherEventId(), out);
+        }
         byte[] message = d.message();
         out.writeInt(message.length);
         out.write(message);
@@ -48,10 +58,11 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
         long timestampMicros = in.readLong();
         String bootId = CompactStrings.read(in);
         long seq = in.readLong();
-        String eventId = CompactStrings.read(in);
+        int eventIdLength = in.readInt();
+        String otherEventId = eventIdLength == DERIVED_EVENT_ID ? null : CompactStrings.read(eventIdLength, in);
         byte[] message = new byte[in.readInt()];
         in.readFully(message);
-        return new EncodedDecision(node, timestampMicros, bootId, seq, eventId, message);
+        return EncodedDecision.read(node, timestampMicros, bootId, seq, otherEventId, message);
     }
 
     @Override
@@ -60,7 +71,12 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
         target.writeLong(source.readLong());
         CompactStrings.copy(source, target);
         target.writeLong(source.readLong());
-        CompactStrings.copy(source, target);
+        int eventIdLength = source.readInt();
+        if (eventIdLength == DERIVED_EVENT_ID) {
+            target.writeInt(DERIVED_EVENT_ID);
+        } else {
+            CompactStrings.write(CompactStrings.read(eventIdLength, source), target);
+        }
         byte[] message = new byte[source.readInt()];
         source.readFully(message);
         target.writeInt(message.length);
@@ -69,13 +85,31 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
 
     @Override
     public TypeSerializerSnapshot<EncodedDecision> snapshotConfiguration() {
-        return new Snapshot();
+        return new DerivedIdSnapshot();
     }
 
-    /** Version 1: the format above. */
+    /**
+     * The first format, with the event id always written. Kept so that a savepoint written with it
+     * still names a class here; {@link DerivedIdSnapshot} declares it incompatible, so such a savepoint
+     * fails to restore with Flink's message instead of being misread.
+     */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<EncodedDecision> {
         public Snapshot() {
             super(() -> INSTANCE);
+        }
+    }
+
+    /** The format above: the event id only where it is not node/bootId/seq. */
+    public static final class DerivedIdSnapshot extends SimpleTypeSerializerSnapshot<EncodedDecision> {
+        public DerivedIdSnapshot() {
+            super(() -> INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<EncodedDecision> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<EncodedDecision> oldSnapshot) {
+            return oldSnapshot instanceof DerivedIdSnapshot ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

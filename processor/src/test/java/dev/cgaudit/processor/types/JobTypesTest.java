@@ -83,6 +83,28 @@ class JobTypesTest {
     }
 
     @Test
+    void an_encoded_decision_carries_its_event_id_only_when_it_is_not_node_boot_seq() throws Exception {
+        AttachDecision d = byShell(move("node-a", 7, T0, "/user.slice", "/system.slice/x"), 5000).build();
+        EncodedDecision derived = EncodedDecision.of(d, CODEC.encode(d));
+        assertThat(derived.otherEventId()).isNull();
+        assertThat(derived.eventId()).isEqualTo(d.getEventId()).isEqualTo(d.getNode() + "/" + d.getBootId() + "/" + d.getSeq());
+
+        d.setEventId("from-an-older-collector-7");
+        EncodedDecision foreign = EncodedDecision.of(d, CODEC.encode(d));
+        assertThat(foreign.eventId()).isEqualTo(foreign.otherEventId()).isEqualTo("from-an-older-collector-7");
+        EncodedDecision back = roundTrip(EncodedDecisionSerializer.INSTANCE, foreign);
+        assertThat(back).isEqualTo(foreign);
+        assertThat(back.eventId()).isEqualTo("from-an-older-collector-7");
+        assertThat(back).isNotEqualTo(roundTrip(EncodedDecisionSerializer.INSTANCE, derived));
+
+        // Buffers in savepoints of the first format (event id always written) do not restore.
+        var current = EncodedDecisionSerializer.INSTANCE.snapshotConfiguration();
+        assertThat(current.resolveSchemaCompatibility(new EncodedDecisionSerializer.Snapshot()).isIncompatible()).isTrue();
+        assertThat(current.resolveSchemaCompatibility(EncodedDecisionSerializer.INSTANCE.snapshotConfiguration())
+                .isCompatibleAsIs()).isTrue();
+    }
+
+    @Test
     void a_nodes_windows_round_trip_and_a_copy_is_apart_from_the_original() throws Exception {
         CountedDecision first = CountedDecision.of("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED);
         CountedDecision second = CountedDecision.of("node-a", "nöde-ä/😀/2", "😀", 2, 43, null);
