@@ -32,7 +32,7 @@ public final class EncodedDecision {
     private final long timestampMicros;
     private final String bootId;
     private final long seq;
-    /** Null when it is node/bootId/seq (nearly always): derived then, and not carried through shuffles, sorts and state. */
+    /** Null when the event id is node/bootId/seq (nearly always): derived then, not carried through shuffles and state. */
     private final String otherEventId;
     private final byte[] message;
 

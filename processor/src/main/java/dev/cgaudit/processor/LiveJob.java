@@ -65,9 +65,9 @@ public final class LiveJob {
     /**
      * The violations producer's batches: each produce request of a transactional producer costs the
      * broker a transaction check and a log append, and Kafka's default 16 KB batch held about thirty
-     * violations (the in-process broker's request handling was 7% of the bench's CPU; a third of that with these).
-     * Readers see violations only when a checkpoint commits them (read_committed), so lingering
-     * 50 ms delays no one. lz4, as for decisions: the topic keeps a year.
+     * violations (the in-process broker's request handling was 7% of the bench's CPU; a third of
+     * that with these). Readers see violations only when a checkpoint commits them
+     * (read_committed), so lingering 50 ms delays no one. lz4, as for decisions: the topic keeps a year.
      */
     static final int VIOLATIONS_BATCH_BYTES = 512 * 1024;
     static final Duration VIOLATIONS_LINGER = Duration.ofMillis(50);

@@ -6,7 +6,6 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -14,9 +13,8 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * Writes an {@link EncodedDecision} as its routing fields and its message bytes: node, timestamp,
  * boot id, seq, the event id ({@code -1} in place of its length when it is node/bootId/seq, as the
- * collector makes it), the message. Copies are the
- * instance itself: the type is immutable, so the heap state backend's copy-on-write and object
- * copies between chained operators cost nothing. Part of savepoints (router buffer): the format
+ * collector makes it), the message. Copies are the instance itself: the type is immutable, so the
+ * heap state backend's copy-on-write and object copies between chained operators cost nothing. Part of savepoints (router buffer): the format
  * changes only with a new snapshot class ({@link DerivedIdSnapshot} replaced {@link Snapshot}).
  */
 public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<EncodedDecision> {
@@ -100,16 +98,9 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
     }
 
     /** The format above: the event id only where it is not node/bootId/seq. */
-    public static final class DerivedIdSnapshot extends SimpleTypeSerializerSnapshot<EncodedDecision> {
+    public static final class DerivedIdSnapshot extends SameFormatSnapshot<EncodedDecision> {
         public DerivedIdSnapshot() {
             super(() -> INSTANCE);
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<EncodedDecision> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<EncodedDecision> oldSnapshot) {
-            return oldSnapshot instanceof DerivedIdSnapshot ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

@@ -10,21 +10,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes a node's {@link NodeWindows}: the number of windows, the boot ids its decisions name (once
- * each), then each window as rule id, tgid, expiry and its counted decisions. A decision is its boot's
- * position (a byte when there are fewer than 127 boots, else an int) and seq, or {@code -1} and the
- * event id when that is not node/bootId/seq; then its timestamp and its outcome's position. Rule
- * slots are not written: reading a window gives its rule a slot again. The copy is
- * {@link NodeWindows#copy()}: the heap backend copies a value this way before a change could reach a
- * snapshot in progress. Part of savepoints (the router's window state): the format changes only with
- * a new snapshot class ({@link CompactIdsSnapshot} replaced {@link Snapshot}).
+ * Writes a node's {@link NodeWindows}: the number of windows, then each window as rule id, tgid,
+ * expiry and its counted decisions. A decision is its boot's position and seq (the boot id itself
+ * follows the position at its first use, so each is written once), or {@code -1} and the event id
+ * when that is not node/bootId/seq; then its timestamp and its outcome's position. Rule slots are not
+ * written: reading a window gives its rule a slot again. The copy is {@link NodeWindows#copy()}: the
+ * heap backend copies a value this way before a change could reach a snapshot in progress. Part of
+ * savepoints (the router's window state): the format changes only with a new snapshot class
+ * ({@link CompactIdsSnapshot} replaced {@link Snapshot}).
  */
 public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWindows> {
 
@@ -35,6 +34,8 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     private static final Outcome[] OUTCOMES = Outcome.values();
     /** In place of a boot's position: the decision's event id follows, as it is not node/bootId/seq. */
     private static final int OTHER_EVENT_ID = -1;
+    /** A position byte saying an int position follows. */
+    private static final byte LARGE_POSITION = Byte.MAX_VALUE;
 
     /** Picked up through {@code @TypeInfo} on {@link NodeWindows}. */
     public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<NodeWindows> {
@@ -72,18 +73,7 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     @Override
     public void serialize(NodeWindows windows, DataOutputView out) throws IOException {
         List<String> boots = new ArrayList<>(1);
-        windows.forEach((ruleId, tgid, expiresAt, counted) -> {
-            for (CountedDecision c : counted) {
-                if (c.otherEventId() == null && indexOf(boots, c.bootId()) < 0) {
-                    boots.add(c.bootId());
-                }
-            }
-        });
         out.writeInt(windows.size());
-        out.writeInt(boots.size());
-        for (String boot : boots) {
-            CompactStrings.write(boot, out);
-        }
         windows.forEach((ruleId, tgid, expiresAt, counted) -> {
             CompactStrings.write(ruleId, out);
             out.writeInt(tgid);
@@ -91,10 +81,18 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
             out.writeInt(counted.length);
             for (CountedDecision c : counted) {
                 if (c.otherEventId() == null) {
-                    writePosition(indexOf(boots, c.bootId()), boots.size(), out);
+                    int boot = indexOf(boots, c.bootId());
+                    if (boot < 0) {
+                        boot = boots.size();
+                        boots.add(c.bootId());
+                        writePosition(boot, out);
+                        CompactStrings.write(c.bootId(), out);
+                    } else {
+                        writePosition(boot, out);
+                    }
                     out.writeLong(c.seq());
                 } else {
-                    writePosition(OTHER_EVENT_ID, boots.size(), out);
+                    writePosition(OTHER_EVENT_ID, out);
                     CompactStrings.write(c.otherEventId(), out);
                 }
                 out.writeLong(c.timestampMicros());
@@ -104,20 +102,23 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     }
 
     /**
-     * A decision's boot position (or {@link #OTHER_EVENT_ID}): one byte when the node's windows name
-     * fewer than 127 boots, as nearly always; an int otherwise. A heap snapshot writes an int as four
-     * calls down its stream, and these are written per counted decision.
+     * A decision's boot position, or {@link #OTHER_EVENT_ID}: one byte for the first
+     * {@link #LARGE_POSITION} boots of the node's windows (nearly always one), else the marker and an
+     * int. A heap snapshot writes an int as four calls down its stream, and this is written per
+     * counted decision.
      */
-    private static void writePosition(int position, int boots, DataOutputView out) throws IOException {
-        if (boots < Byte.MAX_VALUE) {
+    private static void writePosition(int position, DataOutputView out) throws IOException {
+        if (position < LARGE_POSITION) {
             out.writeByte(position);
         } else {
+            out.writeByte(LARGE_POSITION);
             out.writeInt(position);
         }
     }
 
-    private static int readPosition(int boots, DataInputView in) throws IOException {
-        return boots < Byte.MAX_VALUE ? in.readByte() : in.readInt();
+    private static int readPosition(DataInputView in) throws IOException {
+        byte position = in.readByte();
+        return position == LARGE_POSITION ? in.readInt() : position;
     }
 
     /** The position of {@code boot} in {@code boots} (the same instance first: a node's decisions share theirs), or -1. */
@@ -133,28 +134,28 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     @Override
     public NodeWindows deserialize(DataInputView in) throws IOException {
         NodeWindows windows = new NodeWindows();
+        List<String> boots = new ArrayList<>(1);
         int size = in.readInt();
-        String[] boots = new String[in.readInt()];
-        for (int b = 0; b < boots.length; b++) {
-            boots[b] = CompactStrings.read(in);
-        }
         for (int w = 0; w < size; w++) {
             String ruleId = CompactStrings.read(in);
             int tgid = in.readInt();
             long expiresAt = in.readLong();
             CountedDecision[] counted = new CountedDecision[in.readInt()];
             for (int i = 0; i < counted.length; i++) {
-                int boot = readPosition(boots.length, in);
+                int boot = readPosition(in);
                 String bootId = null;
                 long seq = 0;
                 String otherEventId = null;
                 if (boot == OTHER_EVENT_ID) {
                     otherEventId = CompactStrings.read(in);
-                } else if (boot >= 0 && boot < boots.length) {
-                    bootId = boots[boot];
-                    seq = in.readLong();
                 } else {
-                    throw new IOException("window decision names boot " + boot + " of " + boots.length);
+                    if (boot == boots.size()) {
+                        boots.add(CompactStrings.read(in));
+                    } else if (boot < 0 || boot > boots.size()) {
+                        throw new IOException("window decision names boot " + boot + " of " + boots.size());
+                    }
+                    bootId = boots.get(boot);
+                    seq = in.readLong();
                 }
                 long micros = in.readLong();
                 byte outcome = in.readByte();
@@ -174,11 +175,7 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         int size = in.readInt();
         out.writeInt(size);
-        int boots = in.readInt();
-        out.writeInt(boots);
-        for (int b = 0; b < boots; b++) {
-            CompactStrings.copy(in, out);
-        }
+        int boots = 0;
         for (int w = 0; w < size; w++) {
             CompactStrings.copy(in, out);
             out.writeInt(in.readInt());
@@ -186,11 +183,15 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
             int n = in.readInt();
             out.writeInt(n);
             for (int i = 0; i < n; i++) {
-                int boot = readPosition(boots, in);
-                writePosition(boot, boots, out);
+                int boot = readPosition(in);
+                writePosition(boot, out);
                 if (boot == OTHER_EVENT_ID) {
                     CompactStrings.copy(in, out);
                 } else {
+                    if (boot == boots) {
+                        CompactStrings.copy(in, out);
+                        boots++;
+                    }
                     out.writeLong(in.readLong());
                 }
                 out.writeLong(in.readLong());
@@ -216,16 +217,9 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     }
 
     /** The format above: decisions by boot position and seq, an event id only where it is not node/bootId/seq. */
-    public static final class CompactIdsSnapshot extends SimpleTypeSerializerSnapshot<NodeWindows> {
+    public static final class CompactIdsSnapshot extends SameFormatSnapshot<NodeWindows> {
         public CompactIdsSnapshot() {
             super(() -> INSTANCE);
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<NodeWindows> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<NodeWindows> oldSnapshot) {
-            return oldSnapshot instanceof CompactIdsSnapshot ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                    : TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }
