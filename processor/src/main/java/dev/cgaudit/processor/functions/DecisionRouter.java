@@ -99,7 +99,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyViolation> out) throws Exception {
         if (!buffer.release(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.timerService(), ctx.timeDomain(),
-                ctx.getCurrentKey(), decision -> evaluate(decision, ctx, out))) {
+                decision -> evaluate(decision, ctx, out))) {
             return;
         }
         long watermark = ctx.timerService().currentWatermark();

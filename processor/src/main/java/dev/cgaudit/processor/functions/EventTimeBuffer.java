@@ -4,23 +4,22 @@ import dev.cgaudit.processor.EventTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
  * A key's events held until the watermark passes them: a drain hands out every buffered event the
- * watermark has passed, in order, once per key and watermark. A late event (behind the watermark)
+ * watermark has passed, in order. A late event (behind the watermark)
  * is not taken by {@link #add}: the caller handles it at once, as buffering it would hold it behind
  * a timer that never fires again.
  *
  * <p>The key's events are one list in state, kept in order (they arrive nearly in order, so an
  * insert is almost always an append), with one event-time timer: at the end of the granule of the
  * earliest event. A drain takes the ready events from the front and asks for the timer of the new
- * earliest. Why not a map of timer bucket → events with a timer per bucket: with the job's 5 s of
+ * earliest; another timer of the key at the same watermark (a sweep's, a cleanup's) finds the front
+ * not ready and leaves at once. Why not a map of timer bucket → events with a timer per bucket: with the job's 5 s of
  * out-of-orderness a busy node holds some fifty buckets, so the router kept tens of thousands of
  * timers in its queue and rewrote a bucket's list at every event; that was about half of the
  * router's CPU per decision.
@@ -31,9 +30,6 @@ final class EventTimeBuffer<T> {
     private final Comparator<T> order;
     private final ToLongFunction<T> millis;
     private final long granularityMillis;
-    /** Keys drained at the current watermark: their other timers at this watermark have nothing to do. */
-    private final Set<Object> drainedAtWatermark = new HashSet<>();
-    private long drainWatermark = Long.MIN_VALUE;
 
     /** @param order must order by event time first (a drain takes the ready events from the front) */
     EventTimeBuffer(ValueState<List<T>> events, Comparator<T> order, ToLongFunction<T> millis, long granularityMillis) {
@@ -54,21 +50,12 @@ final class EventTimeBuffer<T> {
 
     /** Buffers {@code event} even when it is late (held at a closed policy gate); it goes with the next drain. */
     public void hold(T event, TimerService timers) throws Exception {
-        // A held event may be behind the watermark: the next drain of this key must look again.
-        drainWatermark = Long.MIN_VALUE;
         insert(event, timers);
     }
 
-    /** The buffered events the watermark has passed, in order; once per key and watermark, as {@link EventTimeBuffer}. */
-    public List<T> drain(Object key, TimerService timers) throws Exception {
+    /** The buffered events the watermark has passed, in order (none left: a later drain finds nothing). */
+    public List<T> drain(TimerService timers) throws Exception {
         long watermark = timers.currentWatermark();
-        if (watermark != drainWatermark) {
-            drainedAtWatermark.clear();
-            drainWatermark = watermark;
-        }
-        if (!drainedAtWatermark.add(key)) {
-            return List.of();
-        }
         List<T> held = events.value();
         if (held == null) {
             return List.of();

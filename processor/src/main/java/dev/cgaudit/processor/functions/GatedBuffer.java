@@ -42,7 +42,7 @@ final class GatedBuffer<T> {
      * the gate is still closed (nothing is handed out, and the caller's other timer work waits too).
      */
     boolean release(ReadOnlyBroadcastState<String, Boolean> loaded, TimerService timers, TimeDomain domain,
-                    Object key, Handler<T> handler) throws Exception {
+                    Handler<T> handler) throws Exception {
         if (!gate.isOpen(loaded)) {
             // Event-time timers come back on their own with the watermark; the recheck timer must be renewed.
             if (domain == TimeDomain.PROCESSING_TIME) {
@@ -50,7 +50,7 @@ final class GatedBuffer<T> {
             }
             return false;
         }
-        for (T event : buffer.drain(key, timers)) {
+        for (T event : buffer.drain(timers)) {
             handler.handle(event);
         }
         return true;

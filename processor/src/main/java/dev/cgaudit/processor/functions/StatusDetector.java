@@ -76,7 +76,7 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PolicyViolation> out) throws Exception {
         if (!buffer.release(ctx.getBroadcastState(JobDescriptors.POLICY_LOADED), ctx.timerService(), ctx.timeDomain(),
-                ctx.getCurrentKey(), status -> judge(status, ctx, out))) {
+                status -> judge(status, ctx, out))) {
             return;
         }
         long watermark = ctx.timerService().currentWatermark();

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
  * snapshots (the JVM stops idle compiler threads) are missing from their kind but not from the
  * process total, so the shares are lower bounds. Empty where there is no /proc.
  */
-record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKind, Map<String, Long> ticksByThread,
-        Map<String, String> names) {
+record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<String, String> names) {
 
     /** Kinds by the start of the thread's name as the kernel keeps it (15 characters). */
     private static final Map<String, String[]> KINDS = kinds();
@@ -37,12 +36,10 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
 
     static JvmCpuShares now() {
         Path self = Path.of("/proc/self");
-        Map<String, Map<String, Long>> byKind = new HashMap<>();
-        KINDS.keySet().forEach(k -> byKind.put(k, new HashMap<>()));
         Map<String, Long> byThread = new HashMap<>();
         Map<String, String> names = new HashMap<>();
         if (!Files.isDirectory(self.resolve("task"))) {
-            return new JvmCpuShares(0, byKind, byThread, names);
+            return new JvmCpuShares(0, byThread, names);
         }
         try (Stream<Path> tasks = Files.list(self.resolve("task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -56,14 +53,10 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
                 }
                 byThread.put(task.getFileName().toString(), ticks);
                 names.put(task.getFileName().toString(), name);
-                String kind = kindOf(name);
-                if (kind != null) {
-                    byKind.get(kind).put(task.getFileName().toString(), ticks);
-                }
             }
-            return new JvmCpuShares(ticks(Files.readString(self.resolve("stat"))), byKind, byThread, names);
+            return new JvmCpuShares(ticks(Files.readString(self.resolve("stat"))), byThread, names);
         } catch (IOException e) {
-            return new JvmCpuShares(0, byKind, byThread, names);
+            return new JvmCpuShares(0, byThread, names);
         }
     }
 
@@ -80,16 +73,9 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
 
     /** The interval from {@code start}: per thread, what it used since then (all of it if it started since). */
     JvmCpuShares since(JvmCpuShares start) {
-        Map<String, Map<String, Long>> d = new HashMap<>();
-        ticksByKind.forEach((kind, now) -> {
-            Map<String, Long> before = start.ticksByKind.getOrDefault(kind, Map.of());
-            Map<String, Long> delta = new HashMap<>();
-            now.forEach((tid, ticks) -> delta.put(tid, ticks - before.getOrDefault(tid, 0L)));
-            d.put(kind, delta);
-        });
         Map<String, Long> threads = new HashMap<>();
         ticksByThread.forEach((tid, ticks) -> threads.put(tid, ticks - start.ticksByThread.getOrDefault(tid, 0L)));
-        return new JvmCpuShares(processTicks - start.processTicks, d, threads, names);
+        return new JvmCpuShares(processTicks - start.processTicks, threads, names);
     }
 
     double share(String kind) {
@@ -102,7 +88,12 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
     }
 
     private long ticksOf(String kind) {
-        return ticksByKind.getOrDefault(kind, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        return ticksByThread.entrySet().stream().filter(t -> kind.equals(kindOf(names.get(t.getKey()))))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private boolean hasThreadOf(String kind) {
+        return names.values().stream().anyMatch(name -> kind.equals(kindOf(name)));
     }
 
     /**
@@ -116,7 +107,7 @@ record JvmCpuShares(long processTicks, Map<String, Map<String, Long>> ticksByKin
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "JIT %.0f%%, GC %.0f%%",
                 100 * share("JIT"), 100 * share("GC")));
         for (String kind : new String[] {"router", "source"}) {
-            if (!ticksByKind.getOrDefault(kind, Map.of()).isEmpty()) {
+            if (hasThreadOf(kind)) {
                 text.append(String.format(Locale.ROOT, ", %s %.1f µs", kind, 1e6 * seconds(kind) / decisions));
             }
         }
