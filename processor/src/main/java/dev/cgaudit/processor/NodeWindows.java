@@ -45,6 +45,13 @@ public final class NodeWindows {
     private long sweepAsked = Long.MIN_VALUE;
     /** The boot id the node's counted decisions share (one instance, not one per decision); not written either. */
     private String boot;
+    /**
+     * The subject {@link #counted} probed last ({@link #EMPTY} for none) and what the probe found, as
+     * {@link #probe} returns it: a count reads a window, then puts it back, and this spares the
+     * second probe. Every change to the table forgets it.
+     */
+    private long probedSubject = EMPTY;
+    private int probed;
 
     public NodeWindows() {
         this(new String[4], 0, new long[MIN_CAPACITY], new long[MIN_CAPACITY], new CountedDecision[MIN_CAPACITY][], 0);
@@ -112,18 +119,22 @@ public final class NodeWindows {
 
     /** The decisions counted in the subject's window, oldest first; empty when it has none. Do not change it. */
     public CountedDecision[] counted(long subject) {
-        int i = find(subject);
+        int i = probe(subject);
+        probedSubject = subject;
+        probed = i;
         return i < 0 ? NONE : counted[i];
     }
 
     /** Sets the subject's window; {@code decisions} is kept as it is and must not be changed afterwards. */
     public void put(long subject, CountedDecision[] decisions, long expiry) {
-        int i = find(subject);
+        int i = subject == probedSubject ? probed : probe(subject);
+        probedSubject = EMPTY;
         if (i < 0) {
             if ((size + 1) * 2 > keys.length) {
                 rebuild(keys.length * 2, null);
+                i = probe(subject);
             }
-            i = slotFor(subject);
+            i = -i - 1;
             keys[i] = subject;
             size++;
         }
@@ -133,7 +144,7 @@ public final class NodeWindows {
 
     /** Removes the subject's window, if it has one. */
     public void remove(long subject) {
-        int i = find(subject);
+        int i = probe(subject);
         if (i >= 0) {
             removeAt(i);
         }
@@ -186,7 +197,8 @@ public final class NodeWindows {
         void visit(String ruleId, int tgid, long expiresAt, CountedDecision[] counted) throws IOException;
     }
 
-    private int find(long subject) {
+    /** The subject's entry; when it has none, {@code -(e + 1)} for the free entry {@code e} where it would go. */
+    private int probe(long subject) {
         int mask = keys.length - 1;
         for (int i = home(subject, mask); ; i = (i + 1) & mask) {
             long k = keys[i];
@@ -194,7 +206,7 @@ public final class NodeWindows {
                 return i;
             }
             if (k == EMPTY) {
-                return -1;
+                return -i - 1;
             }
         }
     }
@@ -215,6 +227,7 @@ public final class NodeWindows {
 
     /** Backward-shift deletion: later entries of the probe run move up, so lookups need no tombstones. */
     private void removeAt(int i) {
+        probedSubject = EMPTY;
         int mask = keys.length - 1;
         int gap = i;
         for (int j = (gap + 1) & mask; keys[j] != EMPTY; j = (j + 1) & mask) {
@@ -250,6 +263,7 @@ public final class NodeWindows {
 
     /** Re-inserts every window (but those {@code dropped} names, if given) into arrays of {@code capacity}. */
     private void rebuild(int capacity, boolean[] dropped) {
+        probedSubject = EMPTY;
         long[] oldKeys = keys;
         long[] oldExpiry = expiresAt;
         CountedDecision[][] oldCounted = counted;

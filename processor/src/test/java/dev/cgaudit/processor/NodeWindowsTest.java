@@ -33,10 +33,19 @@ class NodeWindowsTest {
                 String rule = RULES[random.nextInt(RULES.length)];
                 int tgid = random.nextInt(tgids) - tgids / 4;   // negative tgids too: the key takes them unsigned
                 int dice = random.nextInt(100);
-                if (dice < 55) {
+                if (dice < 15) {
+                    // A read alone: what it remembers of its probe must not leak into a later put of another subject.
+                    Window expected = model.get(rule + "|" + tgid);
+                    assertThat(windows.counted(windows.subject(rule, tgid)))
+                            .isEqualTo(expected == null ? new CountedDecision[0] : expected.counted());
+                } else if (dice < 60) {
                     Window w = new Window(new CountedDecision[] {new CountedDecision("boot", op, null, op, Outcome.DENIED)},
                             random.nextInt(1_000));
-                    windows.put(windows.subject(rule, tgid), w.counted(), w.expiresAt());
+                    long subject = windows.subject(rule, tgid);
+                    if (random.nextBoolean()) {
+                        windows.counted(subject);   // as a count does: read, then put back
+                    }
+                    windows.put(subject, w.counted(), w.expiresAt());
                     model.put(rule + "|" + tgid, w);
                 } else if (dice < 85) {
                     windows.remove(windows.subject(rule, tgid));
