@@ -60,7 +60,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * </pre>
  *
  * <p>"live" first runs the same job un-timed over {@value #WARM_UP} decisions on topics of their own
- * (steady state, as a long-running job); "live-cold" times a fresh JVM's first job. Both time the job from its
+ * (so the JVM's start is not timed; the timed job's own start, about a fifth of its CPU in the JIT at
+ * 2M decisions, still is: processor/BENCHMARKS.md); "live-cold" times a fresh JVM's first job. Both time the job from its
  * submission to a MiniCluster started before (a long-running job does not pay for its cluster's start).
  */
 public final class ProcessorBench {
@@ -104,7 +105,7 @@ public final class ProcessorBench {
                 flink.start();
                 TrustedKeys trust = TrustedKeys.of(List.of(new TrustStore.TrustedKey(key.keyId(), "bench", key.publicKey())));
                 boolean warmUp = !modes.contains("cold");
-                int warm = Math.min(WARM_UP, n);
+                int warm = WARM_UP;
                 Topics warmTopics = Topics.prefixed("warm.");
                 // Both topics are filled first, so the timed job starts right after the warm-up: in the
                 // seconds of a fill the JIT's sweeper dropped code the warm-up had compiled, and the timed
