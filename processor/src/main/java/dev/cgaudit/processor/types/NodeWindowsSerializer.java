@@ -37,8 +37,9 @@ public final class NodeWindowsSerializer extends TypeSerializerSingleton<NodeWin
     private static final int OTHER_EVENT_ID = -1;
     /** A position byte saying an int position follows. */
     private static final byte LARGE_POSITION = Byte.MAX_VALUE;
-    /** Per thread: snapshots of several subtasks run at once, each on its own thread. */
+    /** A scratch buffer grown past this is dropped after use, not kept for the thread's next snapshot. */
     private static final int MAX_KEPT_SCRATCH_BYTES = 1 << 20;
+    /** Per thread: snapshots of several subtasks run at once, each on its own thread. */
     private static final ThreadLocal<DataOutputSerializer> SCRATCH = ThreadLocal.withInitial(() -> new DataOutputSerializer(4096));
 
     /** Picked up through {@code @TypeInfo} on {@link NodeWindows}. */
