@@ -19,12 +19,16 @@ import dev.cgaudit.schema.Outcome;
  */
 public record CountedDecision(String bootId, long seq, String otherEventId, long timestampMicros, Outcome outcome) {
 
-    /** The decision {@code eventId} of {@code node}, keeping the id only when it cannot be derived. */
-    public static CountedDecision of(String node, String eventId, String bootId, long seq, long timestampMicros,
-                                     Outcome outcome) {
-        return EventIds.isOf(eventId, node, bootId, seq)
-                ? new CountedDecision(bootId, seq, null, timestampMicros, outcome)
-                : new CountedDecision(null, 0, eventId, timestampMicros, outcome);
+    /**
+     * {@code decision} as a window keeps it: its id kept only when the encoded decision carries one
+     * (it checked at the source whether the id derives).
+     *
+     * @param bootId the decision's boot id, best the instance its node's windows share
+     */
+    public static CountedDecision of(EncodedDecision decision, String bootId, Outcome outcome) {
+        return decision.otherEventId() == null
+                ? new CountedDecision(bootId, decision.seq(), null, decision.timestampMicros(), outcome)
+                : new CountedDecision(null, 0, decision.otherEventId(), decision.timestampMicros(), outcome);
     }
 
     /** The decision's event id, given its window's node. */

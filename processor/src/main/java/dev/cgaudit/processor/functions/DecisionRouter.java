@@ -146,11 +146,11 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
                         out.collect(Violations.bypass(rule, inForce.version(), d, match));
                     }
                 }
-                case DENIAL_BURST -> windows.count(rule, inForce.version(), d.getNode(), d.getWriter().getTgid(),
-                        d.getWriter().getComm(), d, micros, ctx.timerService(), out);
+                case DENIAL_BURST -> windows.count(rule, inForce.version(), d.getWriter().getTgid(), d.getWriter().getComm(),
+                        encoded, d.getOutcome(), ctx.timerService(), out);
                 case CHURN -> {
                     Target t = d.getTarget();
-                    windows.count(rule, inForce.version(), d.getNode(), t.getTgid(), t.getComm(), d, micros,
+                    windows.count(rule, inForce.version(), t.getTgid(), t.getComm(), encoded, d.getOutcome(),
                             ctx.timerService(), out);
                 }
             }

@@ -11,18 +11,18 @@ import org.apache.flink.streaming.api.TimerService;
 
 /**
  * A key's events held until the watermark passes them: a drain hands out every buffered event the
- * watermark has passed, in order. A late event (behind the watermark)
- * is not taken by {@link #add}: the caller handles it at once, as buffering it would hold it behind
- * a timer that never fires again.
+ * watermark has passed, in order. A late event (behind the watermark) is not taken by {@link #add}:
+ * the caller handles it at once, as buffering it would hold it behind a timer that never fires
+ * again.
  *
  * <p>The key's events are one list in state, kept in order (they arrive nearly in order, so an
  * insert is almost always an append), with one event-time timer: at the end of the granule of the
  * earliest event. A drain takes the ready events from the front and asks for the timer of the new
  * earliest; another timer of the key at the same watermark (a sweep's, a cleanup's) finds the front
- * not ready and leaves at once. Why not a map of timer bucket → events with a timer per bucket: with the job's 5 s of
- * out-of-orderness a busy node holds some fifty buckets, so the router kept tens of thousands of
- * timers in its queue and rewrote a bucket's list at every event; that was about half of the
- * router's CPU per decision.
+ * not ready and leaves at once. Why not a map of timer bucket → events with a timer per bucket:
+ * with the job's 5 s of out-of-orderness a busy node holds some fifty buckets, so the router kept
+ * tens of thousands of timers in its queue and rewrote a bucket's list at every event; that was
+ * about half of the router's CPU per decision.
  */
 final class EventTimeBuffer<T> {
 

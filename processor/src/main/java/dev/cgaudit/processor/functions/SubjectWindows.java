@@ -8,7 +8,7 @@ import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.NodeWindows;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.Violations;
-import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.Outcome;
 import dev.cgaudit.schema.PolicyViolation;
 import java.util.Arrays;
 import org.apache.flink.api.common.state.ValueState;
@@ -55,18 +55,19 @@ final class SubjectWindows {
     }
 
     /**
-     * Counts decision {@code d} (at {@code micros}) of {@code node}'s subject {@code tgid} towards
-     * {@code rule} (the version in force at the decision), raising the window's violation when it completes.
+     * Counts {@code encoded} (with the kernel's {@code outcome}) of its node's subject {@code tgid}
+     * towards {@code rule} (the version in force at the decision), raising the window's violation
+     * when it completes.
      */
-    void count(PolicyRule rule, long version, String node, int tgid, String subjectComm, AttachDecision d, long micros,
+    void count(PolicyRule rule, long version, int tgid, String subjectComm, EncodedDecision encoded, Outcome outcome,
                TimerService timers, Collector<PolicyViolation> out) throws Exception {
         var threshold = rule.threshold().orElseThrow();
         NodeWindows windows = state.value();
         if (windows == null) {
             windows = new NodeWindows();
         }
-        CountedDecision decision = CountedDecision.of(node, d.getEventId(), windows.boot(d.getBootId()), d.getSeq(), micros,
-                d.getOutcome());
+        String node = encoded.node();
+        CountedDecision decision = CountedDecision.of(encoded, windows.boot(encoded.bootId()), outcome);
         long subject = windows.subject(rule.id(), tgid);
         CountedDecision[] counted = windows.counted(subject);
         long withinMicros = threshold.within().toMillis() * 1_000;

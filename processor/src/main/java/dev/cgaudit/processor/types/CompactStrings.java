@@ -34,8 +34,13 @@ final class CompactStrings {
     }
 
     static void copy(DataInputView in, DataOutputView out) throws IOException {
+        copy(in.readInt(), in, out);
+    }
+
+    /** Copies the string whose length {@code length} the caller has read already. */
+    static void copy(int length, DataInputView in, DataOutputView out) throws IOException {
         // Not out.write(in, length): DataOutputSerializer does not grow for it.
-        byte[] bytes = new byte[in.readInt()];
+        byte[] bytes = new byte[length];
         in.readFully(bytes);
         out.writeInt(bytes.length);
         out.write(bytes);

@@ -14,8 +14,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * Writes an {@link EncodedDecision} as its routing fields and its message bytes: node, timestamp,
  * boot id, seq, the event id ({@code -1} in place of its length when it is node/bootId/seq, as the
  * collector makes it), the message. Copies are the instance itself: the type is immutable, so the
- * heap state backend's copy-on-write and object copies between chained operators cost nothing. Part of savepoints (router buffer): the format
- * changes only with a new snapshot class ({@link DerivedIdSnapshot} replaced {@link Snapshot}).
+ * heap state backend's copy-on-write and object copies between chained operators cost nothing.
+ * Part of savepoints (router buffer): the format changes only with a new snapshot class
+ * ({@link DerivedIdSnapshot} replaced {@link Snapshot}).
  */
 public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<EncodedDecision> {
 
@@ -73,7 +74,7 @@ public final class EncodedDecisionSerializer extends ImmutableTypeSerializer<Enc
         if (eventIdLength == DERIVED_EVENT_ID) {
             target.writeInt(DERIVED_EVENT_ID);
         } else {
-            CompactStrings.write(CompactStrings.read(eventIdLength, source), target);
+            CompactStrings.copy(eventIdLength, source, target);
         }
         byte[] message = new byte[source.readInt()];
         source.readFully(message);

@@ -106,9 +106,9 @@ class JobTypesTest {
 
     @Test
     void a_nodes_windows_round_trip_and_a_copy_is_apart_from_the_original() throws Exception {
-        CountedDecision first = CountedDecision.of("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED);
-        CountedDecision second = CountedDecision.of("node-a", "nöde-ä/😀/2", "😀", 2, 43, null);
-        CountedDecision rebooted = CountedDecision.of("node-a", "node-a/boot-2/7", "boot-2", 7, 44, Outcome.ALLOWED);
+        CountedDecision first = counted("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED);
+        CountedDecision second = counted("node-a", "nöde-ä/😀/2", "😀", 2, 43, null);
+        CountedDecision rebooted = counted("node-a", "node-a/boot-2/7", "boot-2", 7, 44, Outcome.ALLOWED);
         NodeWindows w = new NodeWindows();
         w.put(w.subject("probing", 5000), new CountedDecision[] {first}, 10_099);
         w.put(w.subject("bouncing", -1), new CountedDecision[] {first, second, rebooted}, Long.MAX_VALUE);
@@ -135,9 +135,9 @@ class JobTypesTest {
 
     @Test
     void a_counted_decision_keeps_its_event_id_only_when_it_is_not_node_boot_seq() {
-        assertThat(CountedDecision.of("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED))
+        assertThat(counted("node-a", "node-a/boot/1", "boot", 1, 42, Outcome.DENIED))
                 .isEqualTo(new CountedDecision("boot", 1, null, 42, Outcome.DENIED));
-        CountedDecision foreign = CountedDecision.of("node-a", "node-a/boot/01", "boot", 1, 42, Outcome.DENIED);
+        CountedDecision foreign = counted("node-a", "node-a/boot/01", "boot", 1, 42, Outcome.DENIED);
         assertThat(foreign).isEqualTo(new CountedDecision(null, 0, "node-a/boot/01", 42, Outcome.DENIED));
         assertThat(foreign.eventId("node-a")).isEqualTo("node-a/boot/01");
     }
@@ -164,9 +164,9 @@ class JobTypesTest {
         NodeWindows w = new NodeWindows();
         for (int boot = 0; boot < 300; boot++) {
             w.put(w.subject("churn-0", boot), new CountedDecision[] {
-                    CountedDecision.of("node-a", "node-a/boot-" + boot + "/" + boot, "boot-" + boot, boot, boot, Outcome.ALLOWED)}, 9);
+                    counted("node-a", "node-a/boot-" + boot + "/" + boot, "boot-" + boot, boot, boot, Outcome.ALLOWED)}, 9);
         }
-        w.put(w.subject("churn-0", -5), new CountedDecision[] {CountedDecision.of("node-a", "foreign", "b", 1, 1, null)}, 9);
+        w.put(w.subject("churn-0", -5), new CountedDecision[] {counted("node-a", "foreign", "b", 1, 1, null)}, 9);
         assertThat(contents(roundTrip(NodeWindowsSerializer.INSTANCE, w))).hasSize(301).isEqualTo(contents(w))
                 .contains("churn-0|299 until 9: [node-a/boot-299/299 at 299 ALLOWED]", "churn-0|-5 until 9: [foreign at 1 null]");
     }
@@ -235,5 +235,10 @@ class JobTypesTest {
                     }
                 })
                 .toList();
+    }
+
+    /** A decision as a window counts it, through the encoded form the router hands over. */
+    private static CountedDecision counted(String node, String eventId, String bootId, long seq, long micros, Outcome outcome) {
+        return CountedDecision.of(new EncodedDecision(node, micros, bootId, seq, eventId, new byte[0]), bootId, outcome);
     }
 }
