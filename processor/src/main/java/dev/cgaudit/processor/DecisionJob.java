@@ -1,6 +1,7 @@
 package dev.cgaudit.processor;
 
 import dev.cgaudit.processor.functions.DecisionRouter;
+import dev.cgaudit.processor.functions.KeyArrival;
 import dev.cgaudit.processor.functions.ModeDowngrades;
 import dev.cgaudit.processor.functions.StatusDetector;
 import dev.cgaudit.processor.types.ViolationSerializer;
@@ -52,16 +53,18 @@ public final class DecisionJob {
      * @param statuses    collector statuses; null where the input has none (replay from files)
      * @param awaitPolicy hold decisions until {@code rules} says the policy log is loaded; true for the
      *                    live job, false where the rules are complete before any decision (BATCH replay)
+     * @param arrival     how a node's decisions reach the router: {@link KeyArrival#NEARLY_ORDERED} live,
+     *                    {@link KeyArrival#WHOLE_KEY_FIRST} in BATCH
      */
     public static DataStream<PolicyViolation> correlate(DataStream<EncodedDecision> decisions, DataStream<RuleChange> rules,
                                                         DataStream<StatusEvent> statuses, ProcessorSettings settings,
-                                                        boolean awaitPolicy) {
+                                                        boolean awaitPolicy, KeyArrival arrival) {
         BroadcastStream<RuleChange> broadcastRules = rules.broadcast(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
 
         SingleOutputStreamOperator<PolicyViolation> routed = decisions
                 .keyBy(EncodedDecision::node)
                 .connect(broadcastRules)
-                .process(new DecisionRouter(settings, awaitPolicy), ViolationSerializer.TYPE)
+                .process(new DecisionRouter(settings, awaitPolicy, arrival), ViolationSerializer.TYPE)
                 .uid(ROUTER_UID).name("judge decisions per rule (allowlist, containment, bypass, bursts, churn, seq gaps)");
 
         SingleOutputStreamOperator<PolicyViolation> downgrades = rules

@@ -1,6 +1,7 @@
 package dev.cgaudit.processor;
 
 import dev.cgaudit.processor.functions.DeadLetterSplitter;
+import dev.cgaudit.processor.functions.KeyArrival;
 import dev.cgaudit.processor.kafka.DecisionDeserializer;
 import dev.cgaudit.processor.kafka.EventSerializer;
 import dev.cgaudit.processor.kafka.PolicyRecordDeserializer;
@@ -153,7 +154,8 @@ public final class LiveJob {
                 .uid(STATUS_SOURCE_UID).setParallelism(1);
 
         boolean awaitPolicy = config.policyEndOffsets().values().stream().anyMatch(end -> end > 0);
-        DataStream<PolicyViolation> violations = DecisionJob.correlate(decisions, rules, statuses, settings, awaitPolicy);
+        DataStream<PolicyViolation> violations = DecisionJob.correlate(decisions, rules, statuses, settings, awaitPolicy,
+                KeyArrival.NEARLY_ORDERED);
 
         violations.sinkTo(KafkaSink.<PolicyViolation>builder()
                         .setBootstrapServers(config.bootstrap())

@@ -50,6 +50,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
 
     private final ProcessorSettings settings;
     private final boolean awaitPolicy;
+    private final KeyArrival arrival;
 
     private transient GatedBuffer<EncodedDecision> buffer;
     private transient SubjectWindows windows;
@@ -62,10 +63,14 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
     private transient Counter late;
     private transient Counter routedCounter;
 
-    /** @param awaitPolicy hold events until the policy log is loaded (live); false in replay */
-    public DecisionRouter(ProcessorSettings settings, boolean awaitPolicy) {
+    /**
+     * @param awaitPolicy hold events until the policy log is loaded (live); false in replay
+     * @param arrival     how a node's decisions come: nearly in order (live) or all before its timers (BATCH)
+     */
+    public DecisionRouter(ProcessorSettings settings, boolean awaitPolicy, KeyArrival arrival) {
         this.settings = settings;
         this.awaitPolicy = awaitPolicy;
+        this.arrival = arrival;
     }
 
     @Override
@@ -73,7 +78,7 @@ public final class DecisionRouter extends KeyedBroadcastProcessFunction<String, 
         book = new CachedRuleBook();
         buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
                 new EventTimeBuffer<>(getRuntimeContext().getState(JobDescriptors.ROUTER_BUFFER),
-                        EncodedDecision.ORDER, EncodedDecision::millis, settings.timerGranularity().toMillis()));
+                        EncodedDecision.ORDER, EncodedDecision::millis, settings.timerGranularity().toMillis(), arrival));
         windows = new SubjectWindows(getRuntimeContext().getState(JobDescriptors.ROUTER_WINDOWS),
                 settings.timerGranularity().toMillis());
         seqs = getRuntimeContext().getMapState(JobDescriptors.ROUTER_SEQ);

@@ -23,6 +23,11 @@ import org.apache.flink.streaming.api.TimerService;
  * with the job's 5 s of out-of-orderness a busy node holds some fifty buckets, so the router kept
  * tens of thousands of timers in its queue and rewrote a bucket's list at every event; that was
  * about half of the router's CPU per decision.
+ *
+ * <p>With {@link KeyArrival#WHOLE_KEY_FIRST} (BATCH) events are appended as they come and the list is
+ * sorted at the drain; one timer (asked for with the first event) is enough, as BATCH fires every
+ * timer of a key after its last event. Should such a buffer see a drain before that, the sort still
+ * hands out the ready events in order and the timer of the earliest left is asked for as above.
  */
 final class EventTimeBuffer<T> {
 
@@ -30,13 +35,16 @@ final class EventTimeBuffer<T> {
     private final Comparator<T> order;
     private final ToLongFunction<T> millis;
     private final long granularityMillis;
+    private final KeyArrival arrival;
 
     /** @param order must order by event time first (a drain takes the ready events from the front) */
-    EventTimeBuffer(ValueState<List<T>> events, Comparator<T> order, ToLongFunction<T> millis, long granularityMillis) {
+    EventTimeBuffer(ValueState<List<T>> events, Comparator<T> order, ToLongFunction<T> millis, long granularityMillis,
+                    KeyArrival arrival) {
         this.events = events;
         this.order = order;
         this.millis = millis;
         this.granularityMillis = granularityMillis;
+        this.arrival = arrival;
     }
 
     /** Buffers {@code event}; false when the watermark has already passed it (a late event, the caller's). */
@@ -59,6 +67,9 @@ final class EventTimeBuffer<T> {
         List<T> held = events.value();
         if (held == null) {
             return List.of();
+        }
+        if (arrival == KeyArrival.WHOLE_KEY_FIRST) {
+            held.sort(order);
         }
         int ready = 0;
         while (ready < held.size() && millis.applyAsLong(held.get(ready)) <= watermark) {
@@ -83,6 +94,15 @@ final class EventTimeBuffer<T> {
         List<T> held = events.value();
         if (held == null) {
             held = new ArrayList<>();
+        }
+        if (arrival == KeyArrival.WHOLE_KEY_FIRST) {
+            held.add(event);
+            events.update(held);
+            long watermark = timers.currentWatermark();
+            if (held.size() == 1 && watermark != Long.MAX_VALUE) {
+                timers.registerEventTimeTimer(Math.max(bucket(event), watermark + 1));
+            }
+            return;
         }
         int at = held.size();
         if (at > 0 && order.compare(held.get(at - 1), event) > 0) {

@@ -60,7 +60,9 @@ public final class StatusDetector extends KeyedBroadcastProcessFunction<String, 
         book = new CachedRuleBook();
         buffer = new GatedBuffer<>(new PolicyGate(awaitPolicy),
                 new EventTimeBuffer<>(getRuntimeContext().getState(JobDescriptors.STATUS_BUFFER), ORDER,
-                        s -> s.getTimestamp().toEpochMilli(), settings.timerGranularity().toMillis()));
+                        s -> s.getTimestamp().toEpochMilli(), settings.timerGranularity().toMillis(),
+                        // statuses keep their event time as stream timestamp in replay too, so BATCH sorts them by it
+                        KeyArrival.NEARLY_ORDERED));
         counters = getRuntimeContext().getState(JobDescriptors.STATUS_COUNTERS);
         degraded = getRuntimeContext().getMapState(JobDescriptors.STATUS_DEGRADED);
         cleanupAt = getRuntimeContext().getState(JobDescriptors.STATUS_CLEANUP);

@@ -22,7 +22,9 @@ import dev.cgaudit.schema.codec.EventCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -39,9 +41,14 @@ class DecisionRouterTest {
     KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> harness;
 
     KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> router(boolean awaitPolicy) throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new DecisionRouter(SETTINGS, awaitPolicy),
-                EncodedDecision::node, Types.STRING, JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
+        harness = router(awaitPolicy, KeyArrival.NEARLY_ORDERED);
         return harness;
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> router(
+            boolean awaitPolicy, KeyArrival arrival) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new DecisionRouter(SETTINGS, awaitPolicy, arrival),
+                EncodedDecision::node, Types.STRING, JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
     }
 
     @AfterEach
@@ -112,6 +119,55 @@ class DecisionRouterTest {
         advance(h, Long.MAX_VALUE);
         assertThat(HarnessState.keyedEntries(h)).as("buffer drained; at the end of time the seq marks go too").isZero();
         assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * BATCH hands the router a node's decisions in no particular order (its sort has one timestamp
+     * for all of them: ReplayJob.SORT_TIMESTAMP) and fires the node's timers after the last one. Window
+     * counts and seq gaps depend on the order, so the router sorts them at the drain: the same findings,
+     * in the same order, as from decisions that came in order.
+     */
+    @Test
+    void whole_key_first_decisions_in_any_order_raise_what_ordered_decisions_raise() throws Exception {
+        List<AttachDecision.Builder> ordered = new ArrayList<>();
+        for (int seq = 0; seq < 60; seq++) {
+            if (seq == 41) {
+                continue;   // a gap: COLLECTOR_LOSS, but only when seq 40 and 42 are judged in order
+            }
+            Instant when = T0.plusMillis(700L * seq);
+            ordered.add(switch (seq % 3) {
+                case 0 -> denied(byShell(move("node-a", seq, when, null, "/x"), 5000));
+                case 1 -> byShell(move("node-a", seq, when, "/user.slice", "/system.slice/a.service"), 5000);
+                default -> target(move("node-a", seq, when, "/a", "/b"), 777);
+            });
+        }
+        List<AttachDecision.Builder> scrambled = new ArrayList<>(ordered);
+        Collections.reverse(scrambled);
+        Collections.shuffle(scrambled.subList(0, 30), new Random(5));
+
+        List<PolicyViolation> expected;
+        try (var inOrder = router(false, KeyArrival.NEARLY_ORDERED)) {
+            expected = judgeAll(inOrder, ordered);
+        }
+        harness = router(false, KeyArrival.WHOLE_KEY_FIRST);
+        List<PolicyViolation> out = judgeAll(harness, scrambled);
+
+        assertThat(expected).extracting(PolicyViolation::getKind).contains(ViolationKind.UNAUTHORIZED_MIGRATION,
+                ViolationKind.DENIAL_BURST, ViolationKind.CHURN, ViolationKind.COLLECTOR_LOSS);
+        assertThat(out).containsExactlyElementsOf(expected);
+        assertThat(harness.numEventTimeTimers()).as("one timer for the key, fired").isZero();
+    }
+
+    private static List<PolicyViolation> judgeAll(KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange,
+            PolicyViolation> h, List<AttachDecision.Builder> decisions) throws Exception {
+        rule(h, Rules.upsert(Rules.managers(Mode.AUDIT), 1, T0.minusSeconds(60)));
+        rule(h, Rules.upsert(Rules.probing(), 1, T0.minusSeconds(60)));
+        rule(h, Rules.upsert(Rules.bouncing(), 1, T0.minusSeconds(60)));
+        for (AttachDecision.Builder d : decisions) {
+            send(h, d);
+        }
+        advance(h, Long.MAX_VALUE);
+        return h.extractOutputValues();
     }
 
     @Test

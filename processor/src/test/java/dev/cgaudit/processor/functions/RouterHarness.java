@@ -22,7 +22,7 @@ public final class RouterHarness {
     public static KeyedBroadcastOperatorTestHarness<String, EncodedDecision, RuleChange, PolicyViolation> open(
             OperatorSubtaskState restore) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new DecisionRouter(ProcessorSettings.DEFAULTS, false), List.of(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED)),
+                new DecisionRouter(ProcessorSettings.DEFAULTS, false, KeyArrival.NEARLY_ORDERED), List.of(JobDescriptors.RULES, JobDescriptors.POLICY_LOADED)),
                 EncodedDecision::node, Types.STRING, 1, 1, 0);
         // The harness's default keeps snapshots in memory up to 5 MB; a fleet's state is larger.
         h.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));

@@ -44,7 +44,7 @@ class SubjectWindowsTest {
 
     @BeforeEach
     void open() throws Exception {
-        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new DecisionRouter(SETTINGS, false),
+        h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new DecisionRouter(SETTINGS, false, KeyArrival.NEARLY_ORDERED),
                 EncodedDecision::node, Types.STRING, JobDescriptors.RULES, JobDescriptors.POLICY_LOADED);
         h.processBroadcastElement(Rules.upsert(Rules.probing(), 1, T0), EventTime.millis(EventTime.micros(T0)));
         h.processBroadcastElement(Rules.upsert(Rules.bouncing(), 1, T0), EventTime.millis(EventTime.micros(T0)));
