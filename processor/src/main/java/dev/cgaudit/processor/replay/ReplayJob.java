@@ -8,11 +8,9 @@ import dev.cgaudit.processor.JobDescriptors;
 import dev.cgaudit.processor.ProcessorSettings;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.functions.DeadLetterSplitter;
-import dev.cgaudit.processor.functions.DecisionEncoder;
 import dev.cgaudit.processor.functions.KeyArrival;
 import dev.cgaudit.processor.kafka.DecisionDeserializer;
 import dev.cgaudit.processor.kafka.StatusDeserializer;
-import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.StatusEvent;
 import java.time.Instant;
@@ -88,11 +86,10 @@ public final class ReplayJob {
         DataStream<EncodedDecision> decisions;
         DataStream<StatusEvent> statuses;
         if (input instanceof ReplayInput.Files files) {
-            FileSource<AttachDecision> source = FileSource.forBulkFileFormat(new DecisionFileFormat(),
+            FileSource<EncodedDecision> source = FileSource.forBulkFileFormat(new DecisionFileFormat(),
                     files.paths().stream().map(p -> new Path(p.toUri())).toArray(Path[]::new)).build();
-            decisions = env.fromSource(source, WatermarkStrategy.<AttachDecision>noWatermarks()
-                    .withTimestampAssigner((d, ts) -> SORT_TIMESTAMP), "decision files").uid("replay-files")
-                    .map(new DecisionEncoder()).name("encode decisions");
+            decisions = env.fromSource(source, WatermarkStrategy.<EncodedDecision>noWatermarks()
+                    .withTimestampAssigner((d, ts) -> SORT_TIMESTAMP), "decision files").uid("replay-files");
             statuses = null;   // files hold decisions only
         } else {
             ReplayInput.Kafka kafka = (ReplayInput.Kafka) input;

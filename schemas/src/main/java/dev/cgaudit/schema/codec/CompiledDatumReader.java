@@ -95,6 +95,23 @@ final class CompiledDatumReader {
         }
     }
 
+    /**
+     * Decodes the datum at {@code in.pos} and leaves {@code in.pos} after it, checked as {@link #read}
+     * checks a message but for what follows it: one of the datums of a container block.
+     */
+    Object readNext(BodyInput in, String where) throws DecodeException, Undecided {
+        Object datum;
+        try {
+            datum = root.read(in);
+        } catch (BodyInput.Malformed e) {
+            throw new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + name + " " + where + ": " + e.getMessage());
+        }
+        if (in.readFailed()) {
+            throw new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + name + " " + where + ": " + in.readFailure());
+        }
+        return datum;
+    }
+
     private Object read(BodyInput in, byte[] message, int offset) throws DecodeException, Undecided {
         Object datum;
         try {

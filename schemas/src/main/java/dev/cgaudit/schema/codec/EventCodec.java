@@ -138,6 +138,19 @@ public final class EventCodec<T extends SpecificRecord> {
         return new SpecificDatumReader<>(null, schema, model);
     }
 
+    /**
+     * A reader of the blocks of an Avro object container file written with {@code writerSchema}, or
+     * empty when that is not this codec's own schema (or it is not compiled): the file's datums are then
+     * read with {@link #containerFileReader()} and encoded.
+     */
+    public Optional<ContainerBlockReader<T>> containerBlockReader(Schema writerSchema) {
+        if (compiledReader.isEmpty() || SchemaStore.fingerprint(writerSchema) != fingerprint) {
+            return Optional.empty();
+        }
+        return Optional.of(new ContainerBlockReader<>(this, compiledReader.get(),
+                new SpecificDatumReader<>(writerSchema, schema, model), header));
+    }
+
     public T decode(byte[] message) throws DecodeException {
         checkHeader(message);
         long writerFingerprint = readFingerprint(message);
