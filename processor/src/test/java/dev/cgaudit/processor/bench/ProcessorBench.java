@@ -45,6 +45,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -154,6 +155,8 @@ public final class ProcessorBench {
                 flink.close();
             }
             kafka.afterAll(null);
+            // The replay files and checkpoints of a 2M run are ~300 MB: a run leaves nothing behind.
+            FileUtils.deleteDirectory(dir.toFile());
         }
         print(rows, cores);
         System.exit(0);

@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.util.FileUtils;
 
 /**
  * Writes every violation a replay of a fixed bench workload raises, whole and sorted, to a file:
@@ -43,9 +44,14 @@ public final class ViolationDump {
         rules.add(PolicyRule.builder("churn-low", RuleKind.CHURN, "/").threshold(2, Duration.ofSeconds(60)).build());
         Configuration config = new Configuration();
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1g"));
-        List<PolicyViolation> violations = ReplayJob.run(ReplayJob.environment(2, config),
-                new ReplayInput.Files(List.of(first, second)), RuleChanges.fromFile(rules, "bench"), ReplayJob.Range.ALL,
-                ProcessorBench.SETTINGS);
+        List<PolicyViolation> violations;
+        try {
+            violations = ReplayJob.run(ReplayJob.environment(2, config),
+                    new ReplayInput.Files(List.of(first, second)), RuleChanges.fromFile(rules, "bench"), ReplayJob.Range.ALL,
+                    ProcessorBench.SETTINGS);
+        } finally {
+            FileUtils.deleteDirectory(dir.toFile());
+        }
         try (PrintWriter out = new PrintWriter(args[0])) {
             violations.stream().map(PolicyViolation::toString).sorted().forEach(out::println);
         }
