@@ -69,8 +69,26 @@ public final class EventCodec<T extends SpecificRecord> {
                 ? CompiledDatumReader.compile(schema, model) : Optional.empty();
     }
 
-    /** A codec for a generated event class that reads every version bundled in this jar. */
+    /**
+     * One codec per event class and JVM (a codec is thread-safe): each {@link #of(Class)} used to
+     * compile the schema into new reader and writer nodes, with hidden classes of their own, and
+     * Flink makes a serializer or deserializer, each with its codec, per operator, channel and
+     * duplicate. The JIT then compiled, and profiled megamorphic, what was the same code again.
+     */
+    private static final ClassValue<EventCodec<?>> BUNDLED = new ClassValue<>() {
+        @Override
+        protected EventCodec<?> computeValue(Class<?> type) {
+            return create(type.asSubclass(SpecificRecord.class));
+        }
+    };
+
+    /** The codec for a generated event class that reads every version bundled in this jar. */
+    @SuppressWarnings("unchecked")
     public static <T extends SpecificRecord> EventCodec<T> of(Class<T> type) {
+        return (EventCodec<T>) BUNDLED.get(type);
+    }
+
+    private static <T extends SpecificRecord> EventCodec<T> create(Class<T> type) {
         return new EventCodec<>(type, SchemaStore.bundled());
     }
 
