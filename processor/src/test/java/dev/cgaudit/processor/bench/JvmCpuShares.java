@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * snapshots (the JVM stops idle compiler threads) are missing from their kind but not from the
  * process total, so the shares are lower bounds. Empty where there is no /proc.
  */
-record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<String, String> names) {
+record JvmCpuShares(long processTicks, long kernelTicks, long minorFaults, Map<String, Long> ticksByThread,
+                    Map<String, String> names) {
 
     /** Kinds by the start of the thread's name as the kernel keeps it (15 characters). */
     private static final Map<String, String[]> KINDS = kinds();
@@ -39,7 +40,7 @@ record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<Stri
         Map<String, Long> byThread = new HashMap<>();
         Map<String, String> names = new HashMap<>();
         if (!Files.isDirectory(self.resolve("task"))) {
-            return new JvmCpuShares(0, byThread, names);
+            return new JvmCpuShares(0, 0, 0, byThread, names);
         }
         try (Stream<Path> tasks = Files.list(self.resolve("task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -54,9 +55,10 @@ record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<Stri
                 byThread.put(task.getFileName().toString(), ticks);
                 names.put(task.getFileName().toString(), name);
             }
-            return new JvmCpuShares(ticks(Files.readString(self.resolve("stat"))), byThread, names);
+            String[] process = fields(Files.readString(self.resolve("stat")));
+            return new JvmCpuShares(ticks(process), Long.parseLong(process[12]), Long.parseLong(process[7]), byThread, names);
         } catch (IOException e) {
-            return new JvmCpuShares(0, byThread, names);
+            return new JvmCpuShares(0, 0, 0, byThread, names);
         }
     }
 
@@ -75,7 +77,8 @@ record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<Stri
     JvmCpuShares since(JvmCpuShares start) {
         Map<String, Long> threads = new HashMap<>();
         ticksByThread.forEach((tid, ticks) -> threads.put(tid, ticks - start.ticksByThread.getOrDefault(tid, 0L)));
-        return new JvmCpuShares(processTicks - start.processTicks, threads, names);
+        return new JvmCpuShares(processTicks - start.processTicks, kernelTicks - start.kernelTicks,
+                minorFaults - start.minorFaults, threads, names);
     }
 
     double share(String kind) {
@@ -97,15 +100,18 @@ record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<Stri
     }
 
     /**
-     * "JIT 12%, GC 8%, router 21.3 µs, source 5.0 µs" (µs of CPU per decision), or "" without /proc.
-     * A kind without a thread of its name (BATCH names its tasks otherwise) is left out.
+     * "JIT 12%, GC 8%, kernel 14% (693k page faults), router 21.3 µs, source 5.0 µs" (µs of CPU per
+     * decision), or "" without /proc. A kind without a thread of its name (BATCH names its tasks
+     * otherwise) is left out. The kernel's share is mostly first touches of memory: on this kind of VM
+     * a minor fault costs ~10–20 µs, so a run whose heap or sort buffers grow into fresh pages pays
+     * for it (BENCHMARKS.md, eighth session).
      */
     String describe(long decisions) {
         if (processTicks == 0) {
             return "";
         }
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "JIT %.0f%%, GC %.0f%%",
-                100 * share("JIT"), 100 * share("GC")));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "JIT %.0f%%, GC %.0f%%, kernel %.0f%% (%,dk page faults)",
+                100 * share("JIT"), 100 * share("GC"), 100.0 * kernelTicks / processTicks, minorFaults / 1000));
         for (String kind : new String[] {"router", "source"}) {
             if (hasThreadOf(kind)) {
                 text.append(String.format(Locale.ROOT, ", %s %.1f µs", kind, 1e6 * seconds(kind) / decisions));
@@ -129,9 +135,17 @@ record JvmCpuShares(long processTicks, Map<String, Long> ticksByThread, Map<Stri
         return text.toString();
     }
 
-    /** utime + stime (fields 14 and 15); the name in parentheses may hold spaces, so count after it. */
+    /** utime + stime (fields 14 and 15 of a stat line). */
     private static long ticks(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return ticks(fields(stat));
+    }
+
+    private static long ticks(String[] f) {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** A stat line's fields from the third (state) on: field n is [n - 3]. The name in parentheses may hold spaces. */
+    private static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 }
