@@ -167,25 +167,24 @@ public final class DecisionFileFormat implements BulkFormat<EncodedDecision, Fil
 
         @Override
         public EncodedDecision next() throws IOException {
-            if (!pending.isEmpty()) {
-                return pending.poll();
-            }
             try {
-                if (!stream.hasNext()) {
-                    return null;
+                while (pending.isEmpty()) {
+                    if (!stream.hasNext()) {
+                        return null;
+                    }
+                    if (blocks.isEmpty()) {
+                        AttachDecision d = stream.next();
+                        decisionsRead++;
+                        return EncodedDecision.of(d, encoder.encode(d));
+                    }
+                    long count = stream.getBlockCount();
+                    ByteBuffer block = stream.nextBlock();
+                    byte[] bytes = new byte[block.remaining()];
+                    block.get(bytes);
+                    blocks.get().read(bytes, count, (d, message) -> pending.add(EncodedDecision.of(d, message)));
+                    blocksRead++;
+                    decisionsRead += count;
                 }
-                if (blocks.isEmpty()) {
-                    AttachDecision d = stream.next();
-                    decisionsRead++;
-                    return EncodedDecision.of(d, encoder.encode(d));
-                }
-                long count = stream.getBlockCount();
-                ByteBuffer block = stream.nextBlock();
-                byte[] bytes = new byte[block.remaining()];
-                block.get(bytes);
-                blocks.get().read(bytes, count, (d, message) -> pending.add(EncodedDecision.of(d, message)));
-                blocksRead++;
-                decisionsRead += count;
                 return pending.poll();
             } catch (DecodeException e) {
                 throw new InvalidInputException(name + ": block " + (blocksRead + 1) + " (after " + decisionsRead
