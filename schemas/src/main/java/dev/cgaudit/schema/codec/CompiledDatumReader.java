@@ -97,19 +97,26 @@ final class CompiledDatumReader {
 
     /**
      * Decodes the datum at {@code in.pos} and leaves {@code in.pos} after it, checked as {@link #read}
-     * checks a message but for what follows it: one of the datums of a container block.
+     * checks a message but for what follows it: datum {@code index} of the {@code count} of a container
+     * block. (Not shared with {@link #read}: there trailing bytes must win over a failed read.)
      */
-    Object readNext(BodyInput in, String where) throws DecodeException, Undecided {
+    Object readNext(BodyInput in, long index, long count) throws DecodeException, Undecided {
         Object datum;
         try {
             datum = root.read(in);
         } catch (BodyInput.Malformed e) {
-            throw new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + name + " " + where + ": " + e.getMessage());
+            throw malformedDatum(index, count, e.getMessage());
         }
         if (in.readFailed()) {
-            throw new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + name + " " + where + ": " + in.readFailure());
+            throw malformedDatum(index, count, in.readFailure());
         }
         return datum;
+    }
+
+    /** Worded only on failure: a block's datums are read on the replay's hot path. */
+    private DecodeException malformedDatum(long index, long count, String detail) {
+        return new DecodeException(Reason.MALFORMED_BODY, "cannot decode " + name + " datum " + index + " of a block of "
+                + count + ": " + detail);
     }
 
     private Object read(BodyInput in, byte[] message, int offset) throws DecodeException, Undecided {

@@ -56,7 +56,7 @@ public final class ContainerBlockReader<T extends SpecificRecord> {
             int start = in.pos;
             Object datum;
             try {
-                datum = compiled.readNext(in, "datum " + i + " of a block of " + count);
+                datum = compiled.readNext(in, i, count);
             } catch (CompiledDatumReader.Undecided e) {
                 readWithAvro(block, start, count - i, sink);
                 return;
