@@ -57,6 +57,8 @@ command -v curl >/dev/null 2>&1 || die 2 "curl not found: it is needed to ask Fl
 require_java17
 jvm_args="$KAFKA_LOCAL_DIR/../src/main/dist/conf/jvm-java17.args"
 [[ -f $jvm_args ]] || die 2 "$jvm_args is missing (the Java 17 flags Flink needs)"
+# the heap on transparent huge pages where the kernel offers them, as bin/cgaudit does
+thp=$("$KAFKA_LOCAL_DIR/../src/main/dist/bin/thp-flag")
 mkdir -p "$data_dir"
 data_dir=$(cd "$data_dir" && pwd)
 conf_dir="$data_dir/conf"
@@ -152,7 +154,7 @@ start_process() {  # start_process NAME MAIN_CLASS JVM_OPTS DYNAMIC_PROPERTIES: 
     read -r -a jvm <<<"$3"
     read -r -a dynamic <<<"$4"
     # stdin from /dev/null, stdout/stderr to NAME.out: the process must not hold the caller's terminal or pipes.
-    nohup "$JAVA" "@$jvm_args" "${jvm[@]}" -XX:+UseG1GC -Djava.awt.headless=true \
+    nohup "$JAVA" "@$jvm_args" ${thp:+"$thp"} "${jvm[@]}" -XX:+UseG1GC -Djava.awt.headless=true \
         "-Dlog.file=$data_dir/$name.log" "-Dlog4j.configurationFile=$conf_dir/log4j.properties" \
         -cp "$classpath" "$main" --configDir "$conf_dir" "${dynamic[@]}" \
         >>"$data_dir/$name.out" 2>&1 </dev/null &

@@ -8,7 +8,9 @@ bench_main() {
   mvn -q -pl processor -am -DskipTests test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
   local cp="processor/target/test-classes:processor/target/classes:$(cat processor/target/bench-classpath.txt)"
-  exec java @deploy/src/main/dist/conf/jvm-java17.args "-Xmx$heap" \
+  # the JVM flags of bin/cgaudit: the Java 17 args file and, where the kernel offers it, THP for the heap
+  # shellcheck disable=SC2046
+  exec java @deploy/src/main/dist/conf/jvm-java17.args $(deploy/src/main/dist/bin/thp-flag) "-Xmx$heap" \
     -Dlog4j2.configurationFile=processor/bench/log4j2-bench.xml \
     ${BENCH_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }

@@ -338,10 +338,17 @@ public final class ProcessorBench {
                 String.format(Locale.ROOT, "%,.0f", goal), String.format(Locale.ROOT, "%.2f", rate / goal), note};
     }
 
+    /** Whether this JVM runs with -XX:+UseTransparentHugePages (bench-lib.sh gives it where the kernel offers THP). */
+    static String hugePages() {
+        var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        return "true".equals(vm.getVMOption("UseTransparentHugePages").getValue()) ? "yes" : "no";
+    }
+
     static void print(List<String[]> rows, int cores) {
         String format = "| %-44s | %11s | %7s | %7s | %12s | %12s | %14s | %9s | %13s | %-18s |%n";
-        System.out.printf("cores: %d (Runtime.availableProcessors), timer granularity %d ms, checkpoint interval (live) %d ms%n",
-                cores, SETTINGS.timerGranularity().toMillis(), CHECKPOINT_INTERVAL.toMillis());
+        System.out.printf("cores: %d (Runtime.availableProcessors), timer granularity %d ms, checkpoint interval (live) %d ms,"
+                + " heap on transparent huge pages: %s%n", cores, SETTINGS.timerGranularity().toMillis(),
+                CHECKPOINT_INTERVAL.toMillis(), hugePages());
         System.out.printf(format, "mode", "decisions", "seconds", "CPU s", "per CPU-s", "decisions/s", "decisions/s/core", "goal/s", "ratio to goal", "output");
         System.out.printf(format, "-".repeat(44), "-".repeat(11), "-".repeat(7), "-".repeat(7), "-".repeat(12), "-".repeat(12), "-".repeat(14), "-".repeat(9), "-".repeat(13), "-".repeat(18));
         for (String[] r : rows) {

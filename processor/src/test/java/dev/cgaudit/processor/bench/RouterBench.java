@@ -56,6 +56,7 @@ public final class RouterBench {
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] nsPerDecision = new double[rounds];
+        System.out.printf("heap on transparent huge pages: %s%n", ProcessorBench.hugePages());
         System.out.printf("| round | decisions | CPU s | CPU ns/decision | violations |%n| ---: | ---: | ---: | ---: | ---: |%n");
         for (int r = 0; r < rounds; r++) {
             long cpu0 = threads.getCurrentThreadCpuTime();
