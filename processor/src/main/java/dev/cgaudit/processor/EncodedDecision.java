@@ -4,7 +4,9 @@ import dev.cgaudit.processor.types.EncodedDecisionSerializer;
 import dev.cgaudit.processor.types.SerializerTypeInfo;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.EventIds;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -59,6 +61,18 @@ public final class EncodedDecision {
     public static EncodedDecision read(String node, long timestampMicros, String bootId, long seq, String otherEventId,
                                        byte[] message) {
         return new EncodedDecision(node, timestampMicros, bootId, seq, message, otherEventId);
+    }
+
+    /**
+     * The fields of a decision that {@link #routed} takes, in its order: all a source needs to read of
+     * a message it checks (schemas' {@code FieldsReader}), since the rest is decoded where it is evaluated.
+     */
+    public static final List<String> ROUTING_FIELDS = List.of("node", "timestamp", "bootId", "seq", "eventId");
+
+    /** A checked message with the values of its {@link #ROUTING_FIELDS}, in that order. */
+    public static EncodedDecision routed(Object[] routing, byte[] message) {
+        return new EncodedDecision((String) routing[0], EventTime.micros((Instant) routing[1]), (String) routing[2],
+                (Long) routing[3], (String) routing[4], message);
     }
 
     /** {@code decision} with the message it was decoded from (or encoded to). */

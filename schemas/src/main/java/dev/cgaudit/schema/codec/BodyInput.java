@@ -149,6 +149,18 @@ final class BodyInput {
         return s;
     }
 
+    /** {@link #readString}'s checks and move, without the string. */
+    void skipString(String where) throws Malformed {
+        int length = length(where, true);
+        pos += Math.max(0, length);
+    }
+
+    /** {@link #readBytes}'s checks and move, without the copy. */
+    void skipBytes(String where) throws Malformed {
+        int length = length(where, false);
+        pos += Math.max(0, length);
+    }
+
     ByteBuffer readBytes(String where) throws Malformed {
         int length = length(where, false);
         byte[] bytes = Arrays.copyOfRange(buf, pos, pos + Math.max(0, length));

@@ -6,6 +6,7 @@ import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.apache.avro.Conversion;
 import org.apache.avro.Conversions;
@@ -39,6 +41,9 @@ import org.apache.avro.specific.SpecificData;
  * does, so that trailing bytes still win. A negative-count block whose items do not fill exactly its byte size
  * sends the walks to different places ({@link Undecided}): the codec then does the old path's
  * structure walk and reads after it ({@link #readAfterStructureWalk}).
+ *
+ * <p>{@link #compileFields} builds the same walk keeping only some of the root's fields: the nodes
+ * of the others check and move exactly as the reading nodes do, and build nothing.
  *
  * <p>It compiles what our schemas use: records, null-or-X unions, strings, bytes, ints, longs,
  * booleans, enums, arrays, maps, logical types with a conversion in the model. {@link #compile}
@@ -71,7 +76,44 @@ final class CompiledDatumReader {
     static Optional<CompiledDatumReader> compile(Schema schema, SpecificData model) {
         try {
             return Optional.of(new CompiledDatumReader(
-                    node(schema, model, schema.getName(), new HashSet<>()), schema.getName()));
+                    node(schema, model, schema.getName(), new HashSet<>(), true), schema.getName()));
+        } catch (UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A reader of the same messages as {@link #compile}'s, with the same verdicts, that gives only
+     * the named fields of the root record, as an {@code Object[]} in the order asked (values as the
+     * full read has them). What it does not keep it walks without building: no strings, records or
+     * collections, where a decision's full read builds seven records and a dozen strings.
+     */
+    static Optional<CompiledDatumReader> compileFields(Schema schema, SpecificData model, List<String> names) {
+        if (schema.getType() != Schema.Type.RECORD) {
+            throw new IllegalArgumentException(schema.getName() + " is not a record");
+        }
+        int[] slot = new int[schema.getFields().size()];
+        Arrays.fill(slot, -1);
+        for (int i = 0; i < names.size(); i++) {
+            Schema.Field field = schema.getField(names.get(i));
+            if (field == null) {
+                throw new IllegalArgumentException(schema.getName() + " has no field " + names.get(i));
+            }
+            slot[field.pos()] = i;
+        }
+        try {
+            Node[] readers = fieldNodes(schema, model, schema.getName(), new HashSet<>(), i -> slot[i] >= 0);
+            int kept = names.size();
+            return Optional.of(new CompiledDatumReader((in) -> {
+                Object[] values = new Object[kept];
+                for (int i = 0; i < readers.length; i++) {
+                    Object value = readers[i].read(in);
+                    if (slot[i] >= 0) {
+                        values[slot[i]] = value;
+                    }
+                }
+                return values;
+            }, schema.getName()));
         } catch (UnsupportedOperationException e) {
             return Optional.empty();
         }
@@ -142,17 +184,23 @@ final class CompiledDatumReader {
                 + (message.length - offset) + " bytes: " + detail);
     }
 
-    private static Node node(Schema schema, SpecificData model, String where, Set<Schema> building) {
+    /**
+     * @param keep false for a node that walks its value as the reading node does, with the same
+     *             checks and failures, but builds nothing and gives null
+     */
+    private static Node node(Schema schema, SpecificData model, String where, Set<Schema> building, boolean keep) {
         LogicalType logical = schema.getLogicalType();
         Conversion<?> conversion = logical == null ? null : model.getConversionFor(logical);
-        Node raw = rawNode(schema, model, where, building);
         if (conversion == null) {
-            return raw;
+            return keep ? rawNode(schema, model, where, building) : walkNode(schema, model, where, building);
         }
+        // A conversion can fail (an Instant out of range), so a walk converts too, and drops the result.
+        Node raw = rawNode(schema, model, where, building);
         return (in) -> {
             Object value = raw.read(in);
             try {
-                return Conversions.convertToLogicalType(value, schema, logical, conversion);
+                Object converted = Conversions.convertToLogicalType(value, schema, logical, conversion);
+                return keep ? converted : null;
             } catch (RuntimeException e) {
                 // Only the read converts; the skip walk has taken the raw value and goes on.
                 in.failRead(where + ": " + e);
@@ -166,7 +214,7 @@ final class CompiledDatumReader {
             case RECORD:
                 return record(schema, model, where, building);
             case UNION:
-                return union(schema, model, where, building);
+                return union(schema, model, where, building, true);
             case STRING:
                 return (in) -> in.readString(where);
             case BYTES:
@@ -180,7 +228,7 @@ final class CompiledDatumReader {
             case ENUM:
                 return enumeration(schema, model, where);
             case ARRAY: {
-                Node item = node(schema.getElementType(), model, where + "[]", building);
+                Node item = node(schema.getElementType(), model, where + "[]", building, true);
                 return new BlockReader(where, minimumSize(schema.getElementType(), where),
                         // the classes Avro's fast reader makes: the same iteration order, toString, equals
                         count -> new GenericData.Array<>(count, schema), (in, into) -> {
@@ -193,7 +241,7 @@ final class CompiledDatumReader {
                         })::read;
             }
             case MAP: {
-                Node value = node(schema.getValueType(), model, where + "{}", building);
+                Node value = node(schema.getValueType(), model, where + "{}", building, true);
                 String keyWhere = where + "{key}";
                 return new BlockReader(where, 1 + minimumSize(schema.getValueType(), where),
                         count -> new HashMap<>(), (in, into) -> {
@@ -211,16 +259,98 @@ final class CompiledDatumReader {
         }
     }
 
-    private static Node record(Schema schema, SpecificData model, String where, Set<Schema> building) {
+    /** What a block reader walking without building hands its items in place of a container. */
+    private static final Object NOT_BUILT = new Object();
+
+    /** {@link #rawNode}'s walk, node for node, building nothing: every node gives null. */
+    private static Node walkNode(Schema schema, SpecificData model, String where, Set<Schema> building) {
+        switch (schema.getType()) {
+            case RECORD: {
+                Node[] readers = fieldNodes(schema, model, where, building, i -> false);
+                return (in) -> {
+                    for (Node reader : readers) {
+                        reader.read(in);
+                    }
+                    return null;
+                };
+            }
+            case UNION:
+                return union(schema, model, where, building, false);
+            case STRING:
+                return (in) -> {
+                    in.skipString(where);
+                    return null;
+                };
+            case BYTES:
+                return (in) -> {
+                    in.skipBytes(where);
+                    return null;
+                };
+            case LONG:
+                return (in) -> {
+                    in.readLong(where);
+                    return null;
+                };
+            case INT:
+                return (in) -> {
+                    in.readInt(where);
+                    return null;
+                };
+            case BOOLEAN:
+                return (in) -> {
+                    in.readBoolean(where);
+                    return null;
+                };
+            case ENUM: {
+                Node ordinal = enumeration(schema, model, where);
+                return (in) -> {
+                    ordinal.read(in);
+                    return null;
+                };
+            }
+            case ARRAY: {
+                Node item = node(schema.getElementType(), model, where + "[]", building, false);
+                BlockReader blocks = new BlockReader(where, minimumSize(schema.getElementType(), where),
+                        count -> NOT_BUILT, (in, into) -> item.read(in));
+                return (in) -> {
+                    blocks.read(in);
+                    return null;
+                };
+            }
+            case MAP: {
+                Node value = node(schema.getValueType(), model, where + "{}", building, false);
+                String keyWhere = where + "{key}";
+                BlockReader blocks = new BlockReader(where, 1 + minimumSize(schema.getValueType(), where),
+                        count -> NOT_BUILT, (in, into) -> {
+                            in.skipString(keyWhere);
+                            value.read(in);
+                        });
+                return (in) -> {
+                    blocks.read(in);
+                    return null;
+                };
+            }
+            default:
+                throw new UnsupportedOperationException(schema.getType() + " at " + where);
+        }
+    }
+
+    /** @param keep whether field {@code i}'s node builds its value (else it walks it) */
+    private static Node[] fieldNodes(Schema schema, SpecificData model, String where, Set<Schema> building, IntPredicate keep) {
         if (!building.add(schema)) {
             throw new UnsupportedOperationException("recursive record " + schema.getFullName() + " at " + where);
         }
         List<Schema.Field> fields = schema.getFields();
         Node[] readers = new Node[fields.size()];
         for (int i = 0; i < readers.length; i++) {
-            readers[i] = node(fields.get(i).schema(), model, where + "." + fields.get(i).name(), building);
+            readers[i] = node(fields.get(i).schema(), model, where + "." + fields.get(i).name(), building, keep.test(i));
         }
         building.remove(schema);
+        return readers;
+    }
+
+    private static Node record(Schema schema, SpecificData model, String where, Set<Schema> building) {
+        Node[] readers = fieldNodes(schema, model, where, building, i -> true);
         Supplier<?> constructor = constructor(model.getClass(schema), where);
         return (in) -> {
             IndexedRecord record = (IndexedRecord) constructor.get();
@@ -232,11 +362,11 @@ final class CompiledDatumReader {
     }
 
     /** {@code ["null", X]} or {@code [X, "null"]}, as in CompiledDatumWriter. */
-    private static Node union(Schema schema, SpecificData model, String where, Set<Schema> building) {
+    private static Node union(Schema schema, SpecificData model, String where, Set<Schema> building, boolean keep) {
         NullableUnion union = NullableUnion.of(schema, where);
         int nullBranch = union.nullBranch();
         int valueBranch = union.valueBranch();
-        Node value = node(union.value(), model, where, building);
+        Node value = node(union.value(), model, where, building, keep);
         return (in) -> {
             int index = in.readInt(where);
             if (index == valueBranch) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -173,17 +174,38 @@ public final class EventCodec<T extends SpecificRecord> {
         checkHeader(message);
         long writerFingerprint = readFingerprint(message);
         if (writerFingerprint == fingerprint && compiledReader.isPresent()) {
-            try {
-                return type.cast(compiledReader.get().read(message, HEADER_LENGTH));
-            } catch (CompiledDatumReader.Undecided e) {
-                // A hand-made block size the two walks of the Avro path disagree on: its structure
-                // walk, then the read alone, as that path does; but the compiled read, because
-                // Avro's would allocate whatever count such a block claims.
-                checkStructure(message, schema);
-                return type.cast(compiledReader.get().readAfterStructureWalk(message, HEADER_LENGTH));
-            }
+            return type.cast(readCompiled(compiledReader.get(), message));
         }
         return decodeWithAvroReader(message, writerFingerprint);
+    }
+
+    /**
+     * A reader of the named top-level fields of this type's messages that accepts and rejects
+     * exactly what {@link #decode} does, and for a message of this codec's own schema builds
+     * nothing else. Thread-safe, like the codec.
+     */
+    public FieldsReader<T> fieldsReader(List<String> names) {
+        Optional<CompiledDatumReader> walk = compiledReader.isPresent()
+                ? CompiledDatumReader.compileFields(schema, model, names) : Optional.empty();
+        return new FieldsReader<>(this, names, walk);
+    }
+
+    /** {@link #decode} through {@code reader}, compiled from this codec's own schema; the caller has checked the header. */
+    Object readCompiled(CompiledDatumReader reader, byte[] message) throws DecodeException {
+        try {
+            return reader.read(message, HEADER_LENGTH);
+        } catch (CompiledDatumReader.Undecided e) {
+            // A hand-made block size the two walks of the Avro path disagree on: its structure
+            // walk, then the read alone, as that path does; but the compiled read, because
+            // Avro's would allocate whatever count such a block claims.
+            checkStructure(message, schema);
+            return reader.readAfterStructureWalk(message, HEADER_LENGTH);
+        }
+    }
+
+    /** Whether {@code message}, whose header has been checked, names this codec's own schema. */
+    boolean isOwnSchema(byte[] message) {
+        return readFingerprint(message) == fingerprint;
     }
 
     /** The Avro path of {@link #decode}, kept as the reference the compiled reader is tested against. */
@@ -206,7 +228,7 @@ public final class EventCodec<T extends SpecificRecord> {
         return read(message, reader);
     }
 
-    private static void checkHeader(byte[] message) throws DecodeException {
+    static void checkHeader(byte[] message) throws DecodeException {
         if (message == null || message.length < HEADER_LENGTH) {
             throw new DecodeException(Reason.TRUNCATED_HEADER, "expected at least " + HEADER_LENGTH
                     + " bytes (marker + fingerprint), got " + (message == null ? "null" : message.length));

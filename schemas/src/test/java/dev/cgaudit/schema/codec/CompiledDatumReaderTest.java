@@ -162,6 +162,12 @@ class CompiledDatumReaderTest {
         int cases = 0;
         for (Class<? extends SpecificRecord> type : TYPES) {
             EventCodec<SpecificRecord> codec = codec(type);
+            List<Schema.Field> schemaFields = codec.schema().getFields();
+            // the last field, the first and one between, out of the schema's order
+            List<String> names = List.of(schemaFields.get(schemaFields.size() - 1).name(), schemaFields.get(0).name(),
+                    schemaFields.get(schemaFields.size() / 2).name());
+            FieldsReader<SpecificRecord> fields = codec.fieldsReader(names);
+            assertThat(fields.isCompiled()).as(type.getSimpleName()).isTrue();
             RandomEvents events = new RandomEvents(seed + type.getSimpleName().hashCode());
             for (int e = 0; e < 25; e++) {
                 byte[] valid = codec.encode(events.next(type));
@@ -177,6 +183,11 @@ class CompiledDatumReaderTest {
                     Verdict avro = Verdict.of(() -> codec.decodeWithAvroReader(message));
                     Verdict decoded = Verdict.of(() -> codec.decode(message));
                     assertThat(decoded).as(where).isEqualTo(avro.expected());
+                    // the fields alone: the same verdict, and the values of the decoded event
+                    Verdict walked = Verdict.of(() -> Arrays.asList(fields.read(message)));
+                    assertThat(walked).as("fields of " + where).isEqualTo(decoded.event() == null ? decoded
+                            : new Verdict(names.stream().map(n -> ((SpecificRecord) decoded.event()).get(
+                                    codec.schema().getField(n).pos())).toList(), null, false));
                     try {
                         Verdict compiled = Verdict.of(() -> codec.decodeWithCompiledReader(message).orElseThrow());
                         assertThat(compiled).as(where).isEqualTo(avro.expected());
@@ -327,6 +338,9 @@ class CompiledDatumReaderTest {
         // the compiled reader knows only the current layout: it would not have read this message right
         assertThat(catchThrowableOfType(DecodeException.class, () -> codec.decodeWithCompiledReader(message)))
                 .isNotNull();
+        // nor would the fields' walk: the message is decoded whole, and the fields come from the event
+        assertThat(codec.fieldsReader(List.of("collectorVersion", "seq", "node")).read(message))
+                .containsExactly(null, event.getSeq(), event.getNode());
     }
 
     @Test
@@ -337,6 +351,8 @@ class CompiledDatumReaderTest {
         byte[] message = codec.encode(Decisions.allowedProcsWrite().build());
         DecodeException e = catchThrowableOfType(DecodeException.class, () -> codec.decode(message));
         assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA);
+        assertThat(catchThrowableOfType(DecodeException.class, () -> codec.fieldsReader(List.of("node")).read(message))
+                .reason()).isEqualTo(Reason.UNKNOWN_SCHEMA);
     }
 
     private static byte[] writeAs(Schema writerSchema, AttachDecision event) throws Exception {
