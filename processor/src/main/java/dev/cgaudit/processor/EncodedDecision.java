@@ -30,6 +30,12 @@ public final class EncodedDecision {
             .thenComparingLong(EncodedDecision::seq)
             .thenComparing(EncodedDecision::eventId);
 
+    /**
+     * The fields of a decision that {@link #routed} takes, in its order: all a source needs to read of
+     * a message it checks (schemas' {@code FieldsReader}), since the rest is decoded where it is evaluated.
+     */
+    public static final List<String> ROUTING_FIELDS = List.of("node", "timestamp", "bootId", "seq", "eventId");
+
     private final String node;
     private final long timestampMicros;
     private final String bootId;
@@ -62,12 +68,6 @@ public final class EncodedDecision {
                                        byte[] message) {
         return new EncodedDecision(node, timestampMicros, bootId, seq, message, otherEventId);
     }
-
-    /**
-     * The fields of a decision that {@link #routed} takes, in its order: all a source needs to read of
-     * a message it checks (schemas' {@code FieldsReader}), since the rest is decoded where it is evaluated.
-     */
-    public static final List<String> ROUTING_FIELDS = List.of("node", "timestamp", "bootId", "seq", "eventId");
 
     /** A checked message with the values of its {@link #ROUTING_FIELDS}, in that order. */
     public static EncodedDecision routed(Object[] routing, byte[] message) {
