@@ -48,6 +48,14 @@ final class SubjectWindows {
     private final long granularityMillis;
     /** A window expired as it was counted (a drain at the end of a BATCH key, a late decision): sweep after it. */
     private boolean sweepNow;
+    /**
+     * The node's windows while one callback counts its decisions: read from state at the first count,
+     * stored once by the after-hook that ends the callback ({@link #afterTimer}, {@link
+     * #afterUntimedCount}); null between callbacks, when a snapshot or a rule deletion may look at the
+     * state. A drain counts a node's ~20 decisions of a timer twice or more each (a burst and a churn
+     * rule on {@code /}): a state read and write per count was a tenth of the router's CPU.
+     */
+    private NodeWindows pending;
 
     SubjectWindows(ValueState<NodeWindows> state, long granularityMillis) {
         this.state = state;
@@ -62,10 +70,7 @@ final class SubjectWindows {
     void count(PolicyRule rule, long version, int tgid, String subjectComm, EncodedDecision encoded, Outcome outcome,
                TimerService timers, Collector<PolicyViolation> out) throws Exception {
         var threshold = rule.threshold().orElseThrow();
-        NodeWindows windows = state.value();
-        if (windows == null) {
-            windows = new NodeWindows();
-        }
+        NodeWindows windows = pending();
         String node = encoded.node();
         CountedDecision decision = CountedDecision.of(encoded, windows.boot(encoded.bootId()), outcome);
         long subject = windows.subject(rule.id(), tgid);
@@ -82,7 +87,6 @@ final class SubjectWindows {
             out.collect(Violations.window(rule, version, node, tgid, subjectComm, Arrays.asList(window)));
             if (counted.length > 0) {
                 windows.remove(subject);
-                store(state, windows);
             }
             return;
         }
@@ -95,33 +99,55 @@ final class SubjectWindows {
         } else if (windows.askSweep(sweep)) {
             timers.registerEventTimeTimer(sweep);
         }
-        state.update(windows);
     }
 
-    /** After a timer's decisions are counted: sweeps if the timer is a sweep's, or a window was counted expired. */
+    /**
+     * After a timer's decisions are counted: sweeps if the timer is a sweep's, or a window was counted
+     * expired; then stores what the timer's counts changed.
+     */
     void afterTimer(long timestamp, long watermark) throws Exception {
         if (sweepNow || EventTime.roundUp(timestamp, SWEEP_MILLIS) == timestamp) {
             sweep(watermark);
         }
+        flush();
     }
 
     /**
      * After decisions counted outside an event-time timer (a late decision, or a release on the
-     * policy gate's processing-time timer): sweeps if a window was counted expired.
+     * policy gate's processing-time timer): sweeps if a window was counted expired; then stores what
+     * the counts changed.
      */
     void afterUntimedCount(long watermark) throws Exception {
         if (sweepNow) {
             sweep(watermark);
         }
+        flush();
+    }
+
+    /** The node's windows for this callback's counts: read once, kept until {@link #flush}. */
+    private NodeWindows pending() throws Exception {
+        if (pending == null) {
+            NodeWindows stored = state.value();
+            pending = stored != null ? stored : new NodeWindows();
+        }
+        return pending;
     }
 
     /** Removes the node's windows the watermark has expired. */
     private void sweep(long watermark) throws Exception {
         sweepNow = false;
-        NodeWindows windows = state.value();
+        NodeWindows windows = pending != null ? pending : state.value();
         if (windows != null) {
             windows.removeExpired(watermark);
-            store(state, windows);
+            pending = windows;
+        }
+    }
+
+    /** Stores the callback's windows, if it read them. */
+    private void flush() throws Exception {
+        if (pending != null) {
+            store(state, pending);
+            pending = null;
         }
     }
 
