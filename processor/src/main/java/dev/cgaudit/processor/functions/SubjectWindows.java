@@ -65,7 +65,8 @@ final class SubjectWindows {
     /**
      * Counts {@code encoded} (with the kernel's {@code outcome}) of its node's subject {@code tgid}
      * towards {@code rule} (the version in force at the decision), raising the window's violation
-     * when it completes.
+     * when it completes. The caller ends its callback with {@link #afterTimer} or {@link
+     * #afterUntimedCount}, which store what the counts changed.
      */
     void count(PolicyRule rule, long version, int tgid, String subjectComm, EncodedDecision encoded, Outcome outcome,
                TimerService timers, Collector<PolicyViolation> out) throws Exception {
