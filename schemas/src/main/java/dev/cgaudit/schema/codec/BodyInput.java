@@ -149,16 +149,11 @@ final class BodyInput {
         return s;
     }
 
-    /** {@link #readString}'s checks and move, without the string. */
-    void skipString(String where) throws Malformed {
-        int length = length(where, true);
-        pos += Math.max(0, length);
-    }
-
-    /** {@link #readBytes}'s checks and move, without the copy. */
-    void skipBytes(String where) throws Malformed {
-        int length = length(where, false);
-        pos += Math.max(0, length);
+    /** {@link #readString}'s (string) or {@link #readBytes}'s checks and move, without building the value. */
+    void skip(String where, boolean string) throws Malformed {
+        // Not "pos += length(...)": that reads pos before length() moves it past the varint.
+        int length = length(where, string);   // never negative: a failed length is 0, already stepped over
+        pos += length;
     }
 
     ByteBuffer readBytes(String where) throws Malformed {

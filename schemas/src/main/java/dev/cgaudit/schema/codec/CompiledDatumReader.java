@@ -84,26 +84,19 @@ final class CompiledDatumReader {
 
     /**
      * A reader of the same messages as {@link #compile}'s, with the same verdicts, that gives only
-     * the named fields of the root record, as an {@code Object[]} in the order asked (values as the
-     * full read has them). What it does not keep it walks without building: no strings, records or
-     * collections, where a decision's full read builds seven records and a dozen strings.
+     * the root record's fields at {@code positions}, as an {@code Object[]} in that order (values as
+     * the full read has them). What it does not keep it walks without building: no strings, records
+     * or collections, where a decision's full read builds seven records and a dozen strings.
      */
-    static Optional<CompiledDatumReader> compileFields(Schema schema, SpecificData model, List<String> names) {
-        if (schema.getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException(schema.getName() + " is not a record");
-        }
+    static Optional<CompiledDatumReader> compileFields(Schema schema, SpecificData model, int[] positions) {
         int[] slot = new int[schema.getFields().size()];
         Arrays.fill(slot, -1);
-        for (int i = 0; i < names.size(); i++) {
-            Schema.Field field = schema.getField(names.get(i));
-            if (field == null) {
-                throw new IllegalArgumentException(schema.getName() + " has no field " + names.get(i));
-            }
-            slot[field.pos()] = i;
+        for (int i = 0; i < positions.length; i++) {
+            slot[positions[i]] = i;
         }
         try {
             Node[] readers = fieldNodes(schema, model, schema.getName(), new HashSet<>(), i -> slot[i] >= 0);
-            int kept = names.size();
+            int kept = positions.length;
             return Optional.of(new CompiledDatumReader((in) -> {
                 Object[] values = new Object[kept];
                 for (int i = 0; i < readers.length; i++) {
@@ -278,12 +271,12 @@ final class CompiledDatumReader {
                 return union(schema, model, where, building, false);
             case STRING:
                 return (in) -> {
-                    in.skipString(where);
+                    in.skip(where, true);
                     return null;
                 };
             case BYTES:
                 return (in) -> {
-                    in.skipBytes(where);
+                    in.skip(where, false);
                     return null;
                 };
             case LONG:
@@ -322,7 +315,7 @@ final class CompiledDatumReader {
                 String keyWhere = where + "{key}";
                 BlockReader blocks = new BlockReader(where, 1 + minimumSize(schema.getValueType(), where),
                         count -> NOT_BUILT, (in, into) -> {
-                            in.skipString(keyWhere);
+                            in.skip(keyWhere, true);
                             value.read(in);
                         });
                 return (in) -> {

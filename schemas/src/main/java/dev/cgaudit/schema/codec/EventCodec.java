@@ -185,9 +185,10 @@ public final class EventCodec<T extends SpecificRecord> {
      * nothing else. Thread-safe, like the codec.
      */
     public FieldsReader<T> fieldsReader(List<String> names) {
+        int[] positions = FieldsReader.positions(schema, names);
         Optional<CompiledDatumReader> walk = compiledReader.isPresent()
-                ? CompiledDatumReader.compileFields(schema, model, names) : Optional.empty();
-        return new FieldsReader<>(this, names, walk);
+                ? CompiledDatumReader.compileFields(schema, model, positions) : Optional.empty();
+        return new FieldsReader<>(this, positions, walk);
     }
 
     /** {@link #decode} through {@code reader}, compiled from this codec's own schema; the caller has checked the header. */

@@ -21,17 +21,24 @@ public final class FieldsReader<T extends SpecificRecord> {
     /** The position in the record of each field asked for, in the order asked. */
     private final int[] positions;
 
-    FieldsReader(EventCodec<T> codec, List<String> names, Optional<CompiledDatumReader> walk) {
+    /** @param positions from {@link #positions}; {@code walk} was compiled for the same */
+    FieldsReader(EventCodec<T> codec, int[] positions, Optional<CompiledDatumReader> walk) {
         this.codec = codec;
         this.walk = walk;
-        this.positions = new int[names.size()];
+        this.positions = positions;
+    }
+
+    /** The position in {@code schema} of each of {@code names}, in that order. */
+    static int[] positions(Schema schema, List<String> names) {
+        int[] positions = new int[names.size()];
         for (int i = 0; i < positions.length; i++) {
-            Schema.Field field = codec.schema().getField(names.get(i));
+            Schema.Field field = schema.getField(names.get(i));
             if (field == null) {
-                throw new IllegalArgumentException(codec.schema().getName() + " has no field " + names.get(i));
+                throw new IllegalArgumentException(schema.getName() + " has no field " + names.get(i));
             }
             positions[i] = field.pos();
         }
+        return positions;
     }
 
     /**
