@@ -22,6 +22,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
+import org.apache.flink.connector.base.source.reader.SourceReaderOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -60,6 +61,17 @@ public final class ReplayJob {
      */
     static final long SORT_TIMESTAMP = 0L;
 
+    /**
+     * How long a file source's reader waits for its split fetchers when it closes (Flink's default:
+     * 30 s). The sink's archive is one file per node and day, so a replay of it is hundreds of splits,
+     * and FileSource starts a fetcher per split and shuts it down when idle. Some of those shutdowns
+     * never end (FLINK-40660: the fetcher's synchronization batch is dropped when the element queue is
+     * full, and it waits for its recycling forever), and each reader waited out the whole default for
+     * them: every archive replay took 30 s longer than its work. A healthy fetcher has long exited by
+     * the time its reader closes, so a second is plenty; a stuck one stays parked, holding no file.
+     */
+    static final long SOURCE_CLOSE_TIMEOUT_MS = 1_000L;
+
     private ReplayJob() {
     }
 
@@ -67,11 +79,13 @@ public final class ReplayJob {
      * Where a replay runs: this JVM's MiniCluster (or the context's environment when submitted to a
      * cluster), with {@code config} on top. Shuffle data is not compressed: in a local replay it never
      * leaves the machine, and LZ4 on BATCH's blocking shuffle was about a tenth of the router's time.
+     * A source's reader waits {@link #SOURCE_CLOSE_TIMEOUT_MS} for its fetchers, not Flink's 30 s.
      */
     public static StreamExecutionEnvironment environment(int parallelism, Configuration config) {
         Configuration withDefaults = new Configuration();
         withDefaults.set(NettyShuffleEnvironmentOptions.SHUFFLE_COMPRESSION_CODEC,
                 NettyShuffleEnvironmentOptions.CompressionCodec.NONE);
+        withDefaults.set(SourceReaderOptions.SOURCE_READER_CLOSE_TIMEOUT, SOURCE_CLOSE_TIMEOUT_MS);
         withDefaults.addAll(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(withDefaults);
         env.setParallelism(parallelism);

@@ -9,6 +9,7 @@ import dev.cgaudit.policy.command.SigningKey;
 import dev.cgaudit.policy.command.TrustStore;
 import dev.cgaudit.processor.LiveJob;
 import dev.cgaudit.processor.ProcessorSettings;
+import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.Topics;
 import dev.cgaudit.processor.policy.RuleChanges;
 import dev.cgaudit.processor.policy.TrustedKeys;
@@ -54,10 +55,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Decisions per second through the live job (MiniCluster, parallelism 2, from a pre-filled Kafka
- * topic, violations to Kafka exactly-once) and through BATCH replay from an Avro file; prints a table.
+ * topic, violations to Kafka exactly-once) and through BATCH replay, from two Avro files of all
+ * nodes ("replay") and from a folder in the sink's archive layout, a file per node ("archive"); prints a table.
  *
  * <pre>
- * processor/bench/run.sh [DECISIONS] [live,replay | live-cold]
+ * processor/bench/run.sh [DECISIONS] [live,replay,archive | live-cold]
  * </pre>
  *
  * <p>"live" first runs the same job un-timed over {@value #WARM_UP} decisions on topics of their own
@@ -81,7 +83,7 @@ public final class ProcessorBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
-        String modes = args.length > 1 ? args[1] : "live,replay";
+        String modes = args.length > 1 ? args[1] : "live,replay,archive";
         int cores = Runtime.getRuntime().availableProcessors();
         List<String[]> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("cgaudit-bench-");
@@ -128,27 +130,25 @@ public final class ProcessorBench {
                         live.violations() + " violations, " + live.shares().describe(n)));
             }
 
-            if (modes.contains("replay")) {
-            // Two files, so both source subtasks read (one file is one split).
-            Path files = Files.createDirectories(dir.resolve("archive"));
-            writeAvro(files.resolve("part-0.avro"), n / 2, 43);
-            writeAvro(files.resolve("part-1.avro"), n - n / 2, 44);
-            List<dev.cgaudit.processor.RuleChange> changes = RuleChanges.fromFile(BenchFleet.rules(), "bench");
-            Configuration batch = new Configuration();
-            // BATCH sorts each keyed input in managed memory; the MiniCluster's default makes it spill to disk.
-            batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
-            ReplayJob.run(ReplayJob.environment(2, batch),
-                    new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
-                    SETTINGS);   // warms up the JIT; its own MiniCluster
-            long replayStart = System.nanoTime();
-            long replayCpuStart = processCpuNanos();
-            JvmCpuShares replayShares = JvmCpuShares.now();
-            List<PolicyViolation> replayed = ReplayJob.run(ReplayJob.environment(2, batch),
-                    new ReplayInput.Files(List.of(files)), changes, ReplayJob.Range.ALL, SETTINGS);
-            double replaySeconds = (System.nanoTime() - replayStart) / 1e9;
-            double replayCpu = (processCpuNanos() - replayCpuStart) / 1e9;
-            rows.add(row("replay (Avro file → BATCH p=2, collected)", n, replaySeconds, replayCpu, cores, REPLAY_GOAL,
-                    replayed.size() + " violations, " + JvmCpuShares.now().since(replayShares).describe(n)));
+            if (modes.contains("replay") || modes.contains("archive")) {
+                List<RuleChange> changes = RuleChanges.fromFile(BenchFleet.rules(), "bench");
+                Configuration batch = new Configuration();
+                // BATCH sorts each keyed input in managed memory; the MiniCluster's default makes it spill to disk.
+                batch.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("2g"));
+                ReplayJob.run(ReplayJob.environment(2, batch),
+                        new ReplayInput.Files(List.of(writeAvro(dir.resolve("warm.avro"), 10_000, 45))), changes, ReplayJob.Range.ALL,
+                        SETTINGS);   // warms up the JIT; its own MiniCluster
+                if (modes.contains("replay")) {
+                    // Two files, so both source subtasks read (one file is one split).
+                    Path files = Files.createDirectories(dir.resolve("files"));
+                    writeAvro(files.resolve("part-0.avro"), n / 2, 43);
+                    writeAvro(files.resolve("part-1.avro"), n - n / 2, 44);
+                    rows.add(timedReplay("replay (Avro file → BATCH p=2, collected)", files, n, changes, batch, cores));
+                }
+                if (modes.contains("archive")) {
+                    Path archive = writeArchive(dir.resolve("archive"), n);
+                    rows.add(timedReplay("replay (archive folder → BATCH p=2, collected)", archive, n, changes, batch, cores));
+                }
             }
         } finally {
             if (flink != null) {
@@ -307,6 +307,57 @@ public final class ProcessorBench {
             }
         }
         return count;
+    }
+
+    /** Times one replay of the decisions under {@code input} and gives its table row. */
+    static String[] timedReplay(String mode, Path input, int n, List<RuleChange> changes,
+                                Configuration batch, int cores) throws Exception {
+        long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        JvmCpuShares shares = JvmCpuShares.now();
+        List<PolicyViolation> replayed = ReplayJob.run(ReplayJob.environment(2, batch),
+                new ReplayInput.Files(List.of(input)), changes, ReplayJob.Range.ALL, SETTINGS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (processCpuNanos() - cpuStart) / 1e9;
+        return row(mode, n, seconds, cpu, cores, REPLAY_GOAL,
+                replayed.size() + " violations, " + JvmCpuShares.now().since(shares).describe(n));
+    }
+
+    /**
+     * The decisions of the two {@link #writeAvro} files (same seeds, so the same violations), laid out
+     * as the sink's archive lays them out (sink/README.md, "Archive layout"): {@code
+     * date=YYYY-MM-DD/node=NAME/} folders of deflated container files, one node's decisions in seq
+     * order in each. This is what {@code cgaudit replay --input DIR} reads in production: files of
+     * one node each, where the interleaved files hold all nodes in every block.
+     */
+    static Path writeArchive(Path dir, int n) throws Exception {
+        Map<String, DataFileWriter<AttachDecision>> writers = new java.util.HashMap<>();
+        try {
+            for (int part = 0; part < 2; part++) {
+                BenchFleet fleet = new BenchFleet(43 + part);
+                int count = part == 0 ? n / 2 : n - n / 2;
+                for (int i = 0; i < count; i++) {
+                    AttachDecision d = fleet.next();
+                    String day = d.getTimestamp().atZone(ZoneOffset.UTC).toLocalDate().toString();
+                    // The bench's node names ("n17") need none of the layout's percent-encoding.
+                    Path file = dir.resolve("date=" + day).resolve("node=" + d.getNode()).resolve("decisions-bench-" + part + ".avro");
+                    DataFileWriter<AttachDecision> writer = writers.get(file.toString());
+                    if (writer == null) {
+                        Files.createDirectories(file.getParent());
+                        writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class));
+                        writer.setCodec(CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL));
+                        writer.create(AttachDecision.getClassSchema(), file.toFile());
+                        writers.put(file.toString(), writer);
+                    }
+                    writer.append(d);
+                }
+            }
+        } finally {
+            for (DataFileWriter<AttachDecision> writer : writers.values()) {
+                writer.close();
+            }
+        }
+        return dir;
     }
 
     static Path writeAvro(Path file, int n, long seed) throws Exception {
