@@ -34,7 +34,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The replay wiring around {@link DecisionJob}: bounded decisions (files, or a Kafka time range),
- * the given rule changes, RuntimeExecutionMode.BATCH, and the violations collected back here.
+ * the given rule changes, RuntimeExecutionMode.BATCH, and the violations handed back here (as objects
+ * where the tasks run in this JVM, {@link ViolationHandoff}; through Flink's collect sink elsewhere).
  * In BATCH the broadcast rules are read before any decision, and every key's events are released
  * in the same order the live job releases them: the same violations, with the same ids.
  */
@@ -128,8 +129,16 @@ public final class ReplayJob {
                 KeyArrival.WHOLE_KEY_FIRST);
 
         List<PolicyViolation> collected = new ArrayList<>();
-        try (CloseableIterator<PolicyViolation> it = violations.executeAndCollect("cgaudit replay")) {
-            it.forEachRemaining(collected::add);
+        if (ViolationHandoff.runsHere(env.getConfiguration())) {
+            try (ViolationHandoff handoff = new ViolationHandoff()) {
+                violations.sinkTo(handoff.sink()).name("violations to this JVM").uid("replay-violations");
+                env.execute("cgaudit replay");
+                collected.addAll(handoff.violations());
+            }
+        } else {
+            try (CloseableIterator<PolicyViolation> it = violations.executeAndCollect("cgaudit replay")) {
+                it.forEachRemaining(collected::add);
+            }
         }
         collected.sort(Comparator.comparing(PolicyViolation::getFirstSeen).thenComparing(PolicyViolation::getViolationId));
         return collected;
