@@ -16,8 +16,9 @@ import org.apache.flink.configuration.ReadableConfig;
 /**
  * Hands a replay's violations to the client when the job's tasks run in the client's JVM (a
  * MiniCluster: {@code cgaudit replay}, the tests, the bench), as objects. Flink's collect sink
- * serializes every violation twice more, ships it in batches through the JobManager and polls for
- * them 100 ms apart; in a 2M-decision replay that was a third of the CPU and of the time
+ * serializes every violation twice more and ships it in batches through the JobManager to a client
+ * that sleeps 100 ms after each empty answer; in a 2M-decision replay that was a third of the CPU and
+ * of the time
  * (processor/BENCHMARKS.md). {@link ReplayJob} uses collect where the tasks run elsewhere.
  *
  * <p>Each sink subtask keeps what it is given and publishes the list once, at the end of its input,

@@ -7,10 +7,14 @@ import static dev.cgaudit.processor.Moves.move;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cgaudit.policy.AllowEntry;
 import dev.cgaudit.policy.PolicyRule;
+import dev.cgaudit.processor.ProcessorSettings;
 import dev.cgaudit.processor.RuleChange;
 import dev.cgaudit.processor.policy.RuleChanges;
+import dev.cgaudit.processor.types.ViolationSerializer;
 import dev.cgaudit.schema.AttachDecision;
+import dev.cgaudit.schema.Mode;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.RuleKind;
 import dev.cgaudit.schema.ViolationKind;
@@ -77,9 +81,9 @@ class ViolationHandoffIT {
         assertThat(ViolationHandoff.runsHere(remote.getConfiguration())).as("remote target").isFalse();
 
         List<PolicyViolation> handedOver = ReplayJob.run(here, new ReplayInput.Files(List.of(input)), rules,
-                ReplayJob.Range.ALL, dev.cgaudit.processor.ProcessorSettings.DEFAULTS);
+                ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
         List<PolicyViolation> collected = ReplayJob.run(remote, new ReplayInput.Files(List.of(input)), rules,
-                ReplayJob.Range.ALL, dev.cgaudit.processor.ProcessorSettings.DEFAULTS);
+                ReplayJob.Range.ALL, ProcessorSettings.DEFAULTS);
 
         assertThat(handedOver).extracting(PolicyViolation::getKind)
                 .contains(ViolationKind.UNAUTHORIZED_MIGRATION, ViolationKind.ENFORCEMENT_BYPASS, ViolationKind.DENIAL_BURST);
@@ -91,7 +95,8 @@ class ViolationHandoffIT {
         StreamExecutionEnvironment env = ReplayJob.environment(1, new Configuration());
         ViolationHandoff handoff = new ViolationHandoff();
         handoff.close();   // as on a TaskManager in another JVM: no client registered this run
-        env.fromData(List.of(1)).filter(i -> false).map(i -> (PolicyViolation) null).returns(dev.cgaudit.processor.types.ViolationSerializer.TYPE)
+        env.fromData(List.of(1)).filter(i -> false)
+                .map(i -> (PolicyViolation) null).returns(ViolationSerializer.TYPE)
                 .sinkTo(handoff.sink());
 
         assertThatThrownBy(() -> env.execute("orphan hand-off"))
@@ -119,8 +124,8 @@ class ViolationHandoffIT {
     private static List<RuleChange> rules() {
         return RuleChanges.fromFile(List.of(
                 PolicyRule.builder("system-managers", RuleKind.ALLOWLIST, "/system.slice")
-                        .allow(dev.cgaudit.policy.AllowEntry.builder().exe("/usr/lib/systemd/systemd").build())
-                        .mode(dev.cgaudit.schema.Mode.ENFORCE).build(),
+                        .allow(AllowEntry.builder().exe("/usr/lib/systemd/systemd").build())
+                        .mode(Mode.ENFORCE).build(),
                 PolicyRule.builder("denials", RuleKind.DENIAL_BURST, "/").threshold(3, Duration.ofSeconds(10)).build()),
                 "handoff-test");
     }
