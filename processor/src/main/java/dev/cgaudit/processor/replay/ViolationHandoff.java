@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -36,10 +37,13 @@ final class ViolationHandoff implements AutoCloseable {
         RUNS.put(run, published);
     }
 
-    /** True where the environment executes its tasks in this JVM: Flink's local and MiniCluster targets. */
+    /**
+     * True where the environment executes its tasks in this JVM: Flink's local target, and the test
+     * utilities' "minicluster" (its constant lives in flink-test-utils, outside this module's classpath).
+     */
     static boolean runsHere(ReadableConfig config) {
         String target = config.get(DeploymentOptions.TARGET);
-        return "local".equals(target) || "minicluster".equals(target);
+        return LocalExecutor.NAME.equals(target) || "minicluster".equals(target);
     }
 
     Sink<PolicyViolation> sink() {

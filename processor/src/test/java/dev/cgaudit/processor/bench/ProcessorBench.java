@@ -21,6 +21,7 @@ import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.RuleKind;
 import dev.cgaudit.schema.Topic;
 import dev.cgaudit.schema.codec.EventCodec;
+import dev.cgaudit.sink.archive.ArchiveLayout;
 import dev.cgaudit.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -325,9 +326,8 @@ public final class ProcessorBench {
 
     /**
      * The decisions of the two {@link #writeAvro} files (same seeds, so the same violations), laid out
-     * as the sink's archive lays them out (sink/README.md, "Archive layout"): {@code
-     * date=YYYY-MM-DD/node=NAME/} folders of deflated container files, one node's decisions in seq
-     * order in each. This is what {@code cgaudit replay --input DIR} reads in production: files of
+     * as the sink's archive lays them out ({@link ArchiveLayout}): {@code date=YYYY-MM-DD/node=NAME/}
+     * folders of deflated container files, one node's decisions in seq order in each. This is what {@code cgaudit replay --input DIR} reads in production: files of
      * one node each, where the interleaved files hold all nodes in every block.
      */
     static Path writeArchive(Path dir, int n) throws Exception {
@@ -338,16 +338,14 @@ public final class ProcessorBench {
                 int count = part == 0 ? n / 2 : n - n / 2;
                 for (int i = 0; i < count; i++) {
                     AttachDecision d = fleet.next();
-                    String day = d.getTimestamp().atZone(ZoneOffset.UTC).toLocalDate().toString();
-                    // The bench's node names ("n17") need none of the layout's percent-encoding.
-                    Path file = dir.resolve("date=" + day).resolve("node=" + d.getNode()).resolve("decisions-bench-" + part + ".avro");
-                    DataFileWriter<AttachDecision> writer = writers.get(file.toString());
+                    String file = ArchiveLayout.bucket(d.getTimestamp(), d.getNode()) + "/" + ArchiveLayout.PART_PREFIX
+                            + "-bench-" + part + ArchiveLayout.PART_SUFFIX;
+                    DataFileWriter<AttachDecision> writer = writers.get(file);
                     if (writer == null) {
-                        Files.createDirectories(file.getParent());
-                        writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class));
-                        writer.setCodec(CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL));
-                        writer.create(AttachDecision.getClassSchema(), file.toFile());
-                        writers.put(file.toString(), writer);
+                        Path path = dir.resolve(file);
+                        Files.createDirectories(path.getParent());
+                        writer = ArchiveLayout.fileWriter(Files.newOutputStream(path));
+                        writers.put(file, writer);
                     }
                     writer.append(d);
                 }

@@ -9,6 +9,7 @@ import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.PolicyViolation;
 import dev.cgaudit.schema.ViolationKind;
 import dev.cgaudit.schema.json.JsonLines;
+import dev.cgaudit.sink.archive.ArchiveLayout;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -94,10 +93,9 @@ class ReplayCliIT {
         Path archive = dir.resolve("archive");
         List<AttachDecision> all = new ArrayList<>();
         for (int node = 0; node < 400; node++) {
-            Path file = Files.createDirectories(archive.resolve("date=2026-11-28").resolve("node=n" + node)).resolve("decisions-0.avro");
-            try (DataFileWriter<AttachDecision> writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class))) {
-                writer.setCodec(CodecFactory.deflateCodec(6));
-                writer.create(AttachDecision.getClassSchema(), file.toFile());
+            Path file = Files.createDirectories(archive.resolve(ArchiveLayout.bucket(T0, "n" + node)))
+                    .resolve(ArchiveLayout.PART_PREFIX + "-0" + ArchiveLayout.PART_SUFFIX);
+            try (DataFileWriter<AttachDecision> writer = ArchiveLayout.fileWriter(Files.newOutputStream(file))) {
                 for (int seq = 0; seq < 5; seq++) {
                     AttachDecision.Builder move = move("n" + node, seq, T0.plusSeconds(seq), "/user.slice", "/system.slice/a.service");
                     AttachDecision d = (seq % 2 == 0 ? byShell(move, 4000 + seq) : move).build();

@@ -3,9 +3,6 @@ package dev.cgaudit.sink.archive;
 import dev.cgaudit.schema.AttachDecision;
 import dev.cgaudit.schema.Topic;
 import java.nio.file.Path;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -86,17 +83,9 @@ public final class ArchiveJob {
                 .build();
     }
 
-    /**
-     * Like flink-avro's {@code AvroWriters.forSpecificRecord}, plus deflate: the archive outlives
-     * Kafka's retention, and decisions are repetitive text that compresses several times over.
-     */
+    /** Like flink-avro's {@code AvroWriters.forSpecificRecord}, but each file as {@link ArchiveLayout#fileWriter} writes it. */
     static AvroWriterFactory<AttachDecision> avroWriter() {
-        AvroBuilder<AttachDecision> builder = out -> {
-            DataFileWriter<AttachDecision> writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class));
-            writer.setCodec(CodecFactory.deflateCodec(6));
-            writer.create(AttachDecision.getClassSchema(), out);
-            return writer;
-        };
+        AvroBuilder<AttachDecision> builder = ArchiveLayout::fileWriter;
         return new AvroWriterFactory<>(builder);
     }
 }

@@ -1,6 +1,8 @@
 package dev.cgaudit.sink.archive;
 
+import dev.cgaudit.schema.AttachDecision;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Where the archive puts decisions, and how a reader finds them (the contract with
@@ -38,6 +43,18 @@ public final class ArchiveLayout {
     public static String bucket(Instant timestamp, String node) {
         LocalDate day = LocalDate.ofInstant(timestamp, ZoneOffset.UTC);
         return "date=" + day + "/node=" + encodeNode(node);
+    }
+
+    /**
+     * A writer of one archive file onto {@code out}: an Avro object container file of the current
+     * AttachDecision schema, deflated (the archive outlives Kafka's retention, and decisions are
+     * repetitive text that compresses several times over). Closing the writer closes {@code out}.
+     */
+    public static DataFileWriter<AttachDecision> fileWriter(OutputStream out) throws IOException {
+        DataFileWriter<AttachDecision> writer = new DataFileWriter<>(new SpecificDatumWriter<>(AttachDecision.class));
+        writer.setCodec(CodecFactory.deflateCodec(6));
+        writer.create(AttachDecision.getClassSchema(), out);
+        return writer;
     }
 
     /** The node name as a folder name: bytes outside {@code [A-Za-z0-9._-]} become {@code %XX}. */
